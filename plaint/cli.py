@@ -1,0 +1,226 @@
+"""The `plaint` command: parses arguments, calls the package, prints. Nothing else lives here."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from plaint import __version__
+from plaint.collectors.registry import collector_sources
+from plaint.config import default_keywords_text, load_config
+from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
+from plaint.errors import PlaintError
+from plaint.export import load_pseudonymiser, write_corpus
+from plaint.filters.relevance import Tagger
+from plaint.pipeline import Pipeline, Progress, RunSummary
+from plaint.recruit import list_candidates
+from plaint.render import FORMATS, TerminalProgress, print_summary, summary_dict, write_rows
+from plaint.storage.database import Database, database_url, describe
+from plaint.storage.readout import stats as read_stats
+from plaint.storage.store import Store
+
+app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
+                  no_args_is_help=True, add_completion=False)
+
+# Exit codes a cron job can act on.
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING_RAN = 0, 2, 3, 4
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite file or SQLAlchemy URL "
+                                                 "(default: $PLAINT_DB, else ./plaint.db).")]
+KeywordsOption = Annotated[Optional[Path], typer.Option("--keywords", help="keywords.yaml to use "
+                                                        "(default: $PLAINT_KEYWORDS, else ./keywords.yaml, "
+                                                        "else the built-in one).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"plaint: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _reported_errors() -> Iterator[None]:
+    """Turn the errors a researcher can fix into one line on stderr instead of a traceback."""
+    try:
+        yield
+    except PlaintError as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Progress | None]:
+    """Progress on a terminal only: under cron (no terminal) the run prints just its summary."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+    else:
+        with TerminalProgress() as progress:
+            yield progress
+
+
+def _print_run(summary: RunSummary, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(summary_dict(summary), ensure_ascii=False, indent=2))
+    else:
+        print_summary(summary, sys.stdout)
+
+
+@app.command()
+def scrape(
+    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="Only this platform "
+                                                          "(repeat for more); default: all.")] = None,
+    db: DbOption = None,
+    keywords: KeywordsOption = None,
+    as_json: JsonOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Search the platforms with queries built from keywords.yaml; filter and store what is found.
+
+    Exit status: 0 every platform ran, 3 some were skipped or failed, 4 none could run.
+    """
+    with _reported_errors():
+        config = load_config(keywords)
+        sources = collector_sources(config, platform)
+        database = Database(database_url(db))
+        with _progress(quiet or as_json) as progress:
+            summary = Pipeline(config, Store(database), progress=progress).run(sources)
+    _print_run(summary, as_json)
+    if summary.status == "failed":
+        raise typer.Exit(EXIT_NOTHING_RAN)
+    if summary.status == "partial":
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """What the database holds: posts per platform, codes, copies, erased posts, recent runs."""
+    with _reported_errors():
+        url = database_url(db)
+        numbers = read_stats(Database(url))
+    if as_json:
+        typer.echo(json.dumps({"database": describe(url), **numbers}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"database: {describe(url)}")
+    typer.echo(f"posts in the corpus: {numbers['posts']} by {numbers['authors']} authors "
+               f"({numbers['copies']} copies linked to their original, {numbers['erased']} erased)")
+    write_rows(numbers["by_platform"], ("platform", "kind", "posts"), "table", sys.stdout)
+    write_rows([{"type": t, "posts": n} for t, n in numbers["types"].items()], ("type", "posts"), "table",
+               sys.stdout, title="suggested discrimination types")
+    write_rows(numbers["runs"], ("id", "command", "status", "started_at", "found", "kept", "new"), "table",
+               sys.stdout, title="recent runs")
+
+
+@app.command()
+def candidates(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+) -> None:
+    """Authors of kept posts who may be invited to an interview, one row each."""
+    if fmt not in FORMATS:
+        raise _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    with _reported_errors():
+        rows = [c.to_dict() for c in list_candidates(Database(database_url(db)))]
+    columns = ("platform", "handle", "profile_url", "posts", "types", "strategies", "latest_post_at",
+               "latest_post_url")
+    write_rows(rows, columns, fmt, sys.stdout, title=f"{len(rows)} candidate participants")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv or .jsonl.")],
+    db: DbOption = None,
+) -> None:
+    """Write the corpus (one row per kept post, authors as keyed pseudonyms) for coding."""
+    with _reported_errors():
+        database = Database(database_url(db))
+        pseudonym = load_pseudonymiser()
+        count = write_corpus(database, out, pseudonym)
+    if pseudonym.created:
+        typer.echo(f"created a new pseudonym key in {pseudonym.source}; keep it (and keep it out of the "
+                   "corpus): exports made with another key will not join", err=True)
+    typer.echo(f"wrote {count} posts to {out}")
+
+
+@app.command()
+def demo(as_json: JsonOption = False) -> None:
+    """Run the whole pipeline on recorded Reddit answers: no network, no credentials."""
+    with _reported_errors():
+        url = database_url(os.environ.get("PLAINT_DB") or DEMO_DB)
+        pseudonym = load_pseudonymiser()
+        with _progress(as_json) as progress:
+            result = run_demo(Database(url), Path(DEMO_EXPORT), pseudonym, progress)
+    rows = [c.to_dict() for c in result.candidates]
+    if as_json:
+        typer.echo(json.dumps({"database": describe(url), "run": summary_dict(result.summary),
+                               "candidates": rows, "export": str(result.export_path),
+                               "exported": result.exported}, ensure_ascii=False, indent=2, default=str))
+        return
+    print_summary(result.summary, sys.stdout)
+    write_rows(rows, ("platform", "handle", "posts", "types", "strategies", "latest_post_at"), "table",
+               sys.stdout, title=f"{len(rows)} candidate participants")
+    typer.echo(f"database: {describe(url)}")
+    typer.echo(f"corpus: {result.exported} posts written to {result.export_path.resolve()} "
+               "(authors pseudonymised)")
+
+
+@app.command()
+def tag(
+    keywords: KeywordsOption = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Add the terms that fired.")] = False,
+) -> None:
+    """Suggest codes for posts gathered by hand: JSON lines in on stdin, the same lines out with
+    `relevant`, `types` and `strategies` added.
+
+    Each input line is an object with "text" and optionally "title", "platform", "community".
+    """
+    with _reported_errors():
+        tagger = Tagger(load_config(keywords))
+    bad = 0
+    for number, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ValueError('expected an object with a "text" string')
+        except ValueError as exc:
+            bad += 1
+            typer.echo(f"plaint: stdin line {number}: skipped, {exc}", err=True)
+            continue
+        tags = tagger.tag(record["text"], record.get("title"), record.get("platform"), record.get("community"))
+        record.update(relevant=tags.relevant, types=tags.types, strategies=tags.strategies)
+        if explain:
+            record["explain"] = {"reason": tags.reason, "terms": tags.terms}
+        typer.echo(json.dumps(record, ensure_ascii=False))
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
+    """Write the default keywords.yaml here, to edit: plaint reads ./keywords.yaml from then on."""
+    target = Path("keywords.yaml")
+    if target.exists() and not force:
+        raise _fail(f"{target.resolve()} exists; edit it, or use --force to replace it")
+    target.write_text(default_keywords_text(), encoding="utf-8")
+    typer.echo(f"wrote {target.resolve()}")
+
+
+@app.command()
+def version() -> None:
+    """Print plaint's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Reading keywords.yaml, the one file a researcher edits, into typed settings.
+
+Which file: `--keywords PATH`, else `$PLAINT_KEYWORDS`, else `./keywords.yaml`, else the default
+shipped inside the package. Every mistake is reported with the file and the dotted field name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from plaint.errors import ConfigError
+
+TYPE_CODES = ("misogyny", "lgbtq", "appearance", "ableism", "racism", "socioeconomic")
+STRATEGY_CODES = (
+    "backtrack_regenerate_rewrite",
+    "low_feedback_score",
+    "reason_and_preach",
+    "gentle_persuasion",
+    "anger_expression",
+    "change_character_settings",
+    "ooc_back_to_rp_hint",
+)
+LANGUAGE_KEYS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class RedditSettings:
+    subreddits: tuple[str, ...]
+    general_subreddits: tuple[str, ...] = ()
+    sort: str = "new"
+    time_filter: str = "all"
+    syntax: str = "lucene"
+    comments: bool = True
+    more_comments: int = 8
+    queries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TosSettings:
+    allow_nsfw: bool = False
+    language_undetermined: str = "drop"
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str
+    languages: tuple[str, ...]
+    apps: tuple[str, ...]
+    companion_terms: tuple[str, ...]
+    companion_communities: dict[str, tuple[str, ...]]
+    bias_terms: tuple[str, ...]
+    types: dict[str, tuple[str, ...]]
+    strategies: dict[str, tuple[str, ...]]
+    search_terms: dict[str, tuple[str, ...]]
+    reddit: RedditSettings
+    tos: TosSettings = field(default_factory=TosSettings)
+
+
+def default_keywords_text() -> str:
+    return resources.files("plaint").joinpath("keywords.yaml").read_text(encoding="utf-8")
+
+
+def find_keywords_file(explicit: Path | None = None) -> Path | None:
+    """The researcher's keywords file, or None for the packaged default."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such keywords file")
+        return explicit
+    env = os.environ.get("PLAINT_KEYWORDS")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(f"PLAINT_KEYWORDS names {path}, which is not a file")
+        return path
+    local = Path("keywords.yaml")
+    return local if local.is_file() else None
+
+
+def default_config() -> Config:
+    return parse_config(default_keywords_text(), source="plaint/keywords.yaml (default)")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load the keywords file that `find_keywords_file` picks."""
+    found = find_keywords_file(path)
+    if found is None:
+        return default_config()
+    return parse_config(found.read_text(encoding="utf-8-sig"), source=str(found))
+
+
+def parse_config(text: str, source: str) -> Config:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{source}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    reader = _Reader(source)
+    root = reader.mapping(data, "")
+    companion = reader.mapping(root.get("companion", {}), "companion")
+    platforms = reader.mapping(root.get("platforms", {}), "platforms")
+    reddit = reader.mapping(platforms.get("reddit", {}), "platforms.reddit")
+    tos = reader.mapping(root.get("tos", {}), "tos")
+
+    types = reader.code_lexicons(root.get("types", {}), "types", TYPE_CODES)
+    strategies = reader.code_lexicons(root.get("strategies", {}), "strategies", STRATEGY_CODES)
+    undetermined = reader.choice(tos.get("language_undetermined", "drop"), "tos.language_undetermined",
+                                 ("drop", "keep"))
+    communities = reader.mapping(companion.get("communities", {}), "companion.communities")
+    return Config(
+        source=source,
+        languages=reader.strings(root.get("languages", ["en", "zh"]), "languages"),
+        apps=reader.strings(companion.get("apps", []), "companion.apps"),
+        companion_terms=reader.by_language(companion.get("terms", {}), "companion.terms"),
+        companion_communities={
+            platform: reader.strings(names, f"companion.communities.{platform}")
+            for platform, names in communities.items()
+        },
+        bias_terms=reader.by_language(root.get("bias", {}), "bias"),
+        types=types,
+        strategies=strategies,
+        search_terms={
+            lang: reader.strings(terms, f"search.{lang}")
+            for lang, terms in reader.mapping(root.get("search", {}), "search").items()
+        },
+        reddit=RedditSettings(
+            subreddits=reader.strings(reddit.get("subreddits", []), "platforms.reddit.subreddits"),
+            general_subreddits=reader.strings(reddit.get("general_subreddits", []),
+                                              "platforms.reddit.general_subreddits"),
+            sort=reader.choice(reddit.get("sort", "new"), "platforms.reddit.sort",
+                               ("new", "relevance", "top", "comments", "hot")),
+            time_filter=reader.choice(reddit.get("time_filter", "all"), "platforms.reddit.time_filter",
+                                      ("all", "year", "month", "week", "day", "hour")),
+            syntax=reader.choice(reddit.get("syntax", "lucene"), "platforms.reddit.syntax",
+                                 ("lucene", "cloudsearch", "plain")),
+            comments=reader.boolean(reddit.get("comments", True), "platforms.reddit.comments"),
+            more_comments=reader.count(reddit.get("more_comments", 8), "platforms.reddit.more_comments"),
+            queries=reader.strings(reddit.get("queries", []), "platforms.reddit.queries"),
+        ),
+        tos=TosSettings(
+            allow_nsfw=reader.boolean(tos.get("allow_nsfw", False), "tos.allow_nsfw"),
+            language_undetermined=undetermined,
+        ),
+    )
+
+
+class _Reader:
+    """Type checks that name the file and the field that is wrong."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {where or 'top level'} {message}")
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(where, "must be a mapping of names to values")
+        return value
+
+    def strings(self, value: Any, where: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(where, "must be a list")
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{where}[{i}]", "must be a non-empty text")
+            out.append(item.strip())
+        return tuple(out)
+
+    def by_language(self, value: Any, where: str) -> tuple[str, ...]:
+        terms: list[str] = []
+        for lang, items in self.mapping(value, where).items():
+            terms.extend(self.strings(items, f"{where}.{lang}"))
+        return tuple(terms)
+
+    def code_lexicons(self, value: Any, where: str, codes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        section = self.mapping(value, where)
+        unknown = sorted(set(section) - set(codes))
+        if unknown:
+            raise self.fail(f"{where}.{unknown[0]}", f"is not a code of the study; use one of {', '.join(codes)}")
+        return {code: self.by_language(section.get(code, {}), f"{where}.{code}") for code in codes}
+
+    def choice(self, value: Any, where: str, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            raise self.fail(where, f"is {value!r}; use one of {', '.join(allowed)}")
+        return value
+
+    def boolean(self, value: Any, where: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(where, f"is {value!r}; use true or false")
+        return value
+
+    def count(self, value: Any, where: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(where, f"is {value!r}; use a whole number, 0 or more")
+        return value

@@ -1,0 +1,69 @@
+"""Language: keep posts in the languages the study reads (keywords.yaml `languages`).
+
+Script decides first: text written mostly in Han characters is Chinese, with kana Japanese, with
+hangul Korean (langdetect alone calls many short Chinese posts `ko` or `vi`). langdetect, seeded so
+a re-run gives the same answer, decides the rest; text with no letters is "und" (undetermined).
+"""
+
+from __future__ import annotations
+
+import re
+
+from langdetect import DetectorFactory, LangDetectException, detect
+
+from plaint.filters import Verdict
+from plaint.post import Post
+
+UNDETERMINED = "und"
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\b[ru]/\w+|@\w+|#\w+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\u1100-\u11ff\uac00-\ud7af]")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_ANY_LETTER = re.compile(r"[^\W\d_]")
+
+
+class LanguageDetector:
+    """Script rules, then langdetect. Counts its langdetect calls (the costly part)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        DetectorFactory.seed = seed
+        self.langdetect_calls = 0
+
+    def detect(self, text: str) -> str:
+        text = _NOISE.sub(" ", text)
+        han, kana, hangul = (len(p.findall(text)) for p in (_HAN, _KANA, _HANGUL))
+        latin_words = len(_LATIN_WORD.findall(text))
+        cjk = han + kana + hangul
+        # A Han character carries about as much as an English word: compare like with like.
+        if cjk and cjk >= latin_words:
+            if kana:
+                return "ja"
+            return "ko" if hangul > han else "zh"
+        if not _ANY_LETTER.search(text):
+            return UNDETERMINED
+        self.langdetect_calls += 1
+        try:
+            code = detect(text)
+        except LangDetectException:
+            return UNDETERMINED
+        return "zh" if code.startswith("zh") else code
+
+
+class LanguageFilter:
+    name = "language"
+
+    def __init__(self, allowed: tuple[str, ...], keep_undetermined: bool = False,
+                 detector: LanguageDetector | None = None) -> None:
+        self.allowed = frozenset(allowed)
+        self.keep_undetermined = keep_undetermined
+        self.detector = detector or LanguageDetector()
+
+    def check(self, post: Post) -> Verdict:
+        language = self.detector.detect(post.full_text)
+        notes = {"language": language}
+        if language == UNDETERMINED:
+            return Verdict(self.keep_undetermined, "language undetermined", notes)
+        if language in self.allowed:
+            return Verdict(True, language, notes)
+        return Verdict(False, "other language", notes)

@@ -1,0 +1,78 @@
+"""Relevance: a post is kept when it is about an AI companion and complains of bias.
+
+The same pass suggests codes for the human coder: which of the six discrimination types and
+seven alignment strategies the text mentions, and which terms made it say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plaint.config import Config
+from plaint.filters import Verdict
+from plaint.filters.lexicon import Lexicon, normalize_text
+from plaint.post import Post
+
+
+@dataclass(frozen=True)
+class Tags:
+    relevant: bool
+    companion: bool
+    bias: bool
+    types: list[str] = field(default_factory=list)
+    strategies: list[str] = field(default_factory=list)
+    terms: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        if self.relevant:
+            return "relevant"
+        if not self.companion:
+            return "not about an AI companion"
+        return "no bias complaint"
+
+
+class Tagger:
+    """Compiled lexicons from keywords.yaml; one instance serves a whole run."""
+
+    def __init__(self, config: Config) -> None:
+        self._companion = Lexicon({"companion": config.apps + config.companion_terms})
+        self._bias = Lexicon({"bias": config.bias_terms})
+        self._types = Lexicon(config.types)
+        self._strategies = Lexicon(config.strategies)
+        self._communities = {
+            platform: {name.lower() for name in names}
+            for platform, names in config.companion_communities.items()
+        }
+
+    def is_companion_community(self, platform: str | None, community: str | None) -> bool:
+        if not platform or not community:
+            return False
+        return community.lower() in self._communities.get(platform, set())
+
+    def tag(self, text: str, title: str | None = None, platform: str | None = None,
+            community: str | None = None) -> Tags:
+        body = normalize_text("\n".join(part for part in (title, text) if part))
+        terms: dict[str, list[str]] = {}
+        for lexicon in (self._companion, self._bias, self._types, self._strategies):
+            terms.update(lexicon.matches(body, normalized=True))
+        in_community = self.is_companion_community(platform, community)
+        if in_community:
+            terms.setdefault("community", []).append(f"{platform}:{community}")
+        types = [code for code in self._types.codes if code in terms]
+        strategies = [code for code in self._strategies.codes if code in terms]
+        companion = in_community or "companion" in terms
+        bias = bool(types) or "bias" in terms
+        return Tags(companion and bias, companion, bias, types, strategies, terms)
+
+
+class RelevanceFilter:
+    name = "relevance"
+
+    def __init__(self, tagger: Tagger) -> None:
+        self.tagger = tagger
+
+    def check(self, post: Post) -> Verdict:
+        tags = self.tagger.tag(post.text, post.title, post.platform, post.community)
+        return Verdict(tags.relevant, tags.reason,
+                       {"types": tags.types, "strategies": tags.strategies, "terms": tags.terms})

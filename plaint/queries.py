@@ -1,0 +1,59 @@
+"""Turning keywords.yaml into the searches each platform runs.
+
+A search engine wants few, broad words; the lexicons decide relevance afterwards. Queries are
+split so that none exceeds the platform's length limit (Reddit: 512 characters).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from plaint.config import Config
+
+REDDIT_MAX_QUERY = 512
+
+
+@dataclass(frozen=True)
+class Query:
+    """One search: `scope` is where it runs (a multireddit), `text` what it asks for."""
+
+    platform: str
+    scope: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.scope}: {self.text}"
+
+
+def lucene_term(term: str) -> str:
+    return f'"{term}"' if any(ch.isspace() for ch in term) else term
+
+
+def or_groups(terms: Iterable[str], budget: int) -> list[str]:
+    """Join terms with OR into as few groups as fit in `budget` characters each."""
+    groups: list[list[str]] = [[]]
+    for term in (lucene_term(t) for t in terms):
+        candidate = " OR ".join(groups[-1] + [term])
+        if groups[-1] and len(candidate) > budget:
+            groups.append([])
+        groups[-1].append(term)
+    return [" OR ".join(group) for group in groups if group]
+
+
+def reddit_queries(config: Config) -> list[Query]:
+    settings = config.reddit
+    if settings.queries:
+        scope = "+".join(settings.subreddits + settings.general_subreddits) or "all"
+        return [Query("reddit", scope, text) for text in settings.queries]
+    bias_terms = config.search_terms.get("en", ())
+    queries: list[Query] = []
+    if settings.subreddits:
+        scope = "+".join(settings.subreddits)
+        queries += [Query("reddit", scope, group) for group in or_groups(bias_terms, REDDIT_MAX_QUERY)]
+    if settings.general_subreddits:
+        scope = "+".join(settings.general_subreddits)
+        apps = f"({' OR '.join(lucene_term(a) for a in config.apps if a.isascii())})"
+        budget = REDDIT_MAX_QUERY - len(apps) - len(" AND ()")
+        queries += [Query("reddit", scope, f"{apps} AND ({group})") for group in or_groups(bias_terms, budget)]
+    return queries

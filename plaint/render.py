@@ -1,0 +1,115 @@
+"""How results look on a terminal, in CSV and in JSON; and progress that only a terminal sees."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.progress import Progress as RichProgress
+from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from plaint.pipeline import RunSummary
+from plaint.queries import Query
+
+FORMATS = ("table", "csv", "json")
+STAGE_ORDER = ("found", "repeat", "tos", "relevance", "language", "kept", "stored")
+STAGE_LABELS = {
+    "found": "found",
+    "repeat": "found again in this run (counted once)",
+    "tos": "dropped by terms of service",
+    "relevance": "dropped as not relevant",
+    "language": "dropped for language",
+    "kept": "kept",
+    "stored": "stored",
+}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, out: TextIO,
+               title: str | None = None) -> None:
+    """Rows as a terminal table, CSV (lists joined with "; ") or a JSON array."""
+    if fmt == "json":
+        out.write(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
+                             for k, v in row.items()})
+    else:
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column.replace("_", " "))
+        for row in rows:
+            table.add_row(*(_cell(row.get(column)) for column in columns))
+        Console(file=out, width=max(120, Console(file=out).width)).print(table)
+
+
+def summary_dict(summary: RunSummary) -> dict[str, Any]:
+    return {
+        "run_id": summary.run_id,
+        "status": summary.status,
+        "platforms": {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()},
+        "counts": [{"platform": p, "stage": s, "outcome": o, "count": n}
+                   for (p, s, o), n in sorted(summary.counts.items(), key=_stage_key)],
+        "warnings": summary.warnings,
+        "langdetect_calls": summary.langdetect_calls,
+    }
+
+
+def _stage_key(item: tuple[tuple[str, str, str], int]) -> tuple:
+    (platform, stage, outcome), _ = item
+    return (platform, STAGE_ORDER.index(stage) if stage in STAGE_ORDER else 99, outcome)
+
+
+def print_summary(summary: RunSummary, out: TextIO) -> None:
+    console = Console(file=out, width=max(100, Console(file=out).width))
+    table = Table(title=f"Run {summary.run_id}: what each stage kept and dropped")
+    for column in ("platform", "stage", "outcome", "posts"):
+        table.add_column(column, justify="right" if column == "posts" else "left")
+    for (platform, stage, outcome), count in sorted(summary.counts.items(), key=_stage_key):
+        table.add_row(platform, STAGE_LABELS.get(stage, stage), outcome, str(count))
+    console.print(table)
+    for platform, result in summary.platforms.items():
+        console.print(f"{platform}: {result.status}" + (f" - {result.detail}" if result.detail else ""),
+                      markup=False, highlight=False)
+    for warning in summary.warnings:
+        console.print(f"note: {warning}", markup=False, highlight=False)
+
+
+class TerminalProgress:
+    """A spinner with counts on stderr; created only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._progress = RichProgress(SpinnerColumn(), TextColumn("{task.description}"),
+                                      TextColumn("{task.completed} posts"), TimeElapsedColumn(),
+                                      console=Console(file=sys.stderr), transient=True)
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> TerminalProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def query_started(self, platform: str, index: int, total: int, query: Query) -> None:
+        description = f"{platform}: query {index}/{total}"
+        if platform not in self._tasks:
+            self._tasks[platform] = self._progress.add_task(description, total=None)
+        self._progress.update(self._tasks[platform], description=description)
+
+    def post_seen(self, platform: str) -> None:
+        self._progress.advance(self._tasks[platform])

@@ -1,0 +1,138 @@
+"""The tables: posts, authors, queries, runs and per-run counts (SQLAlchemy 2.0 declarative)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC (SQLite has no zones), always read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("plaint stores only timezone-aware datetimes")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class AuthorRow(Base):
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("platform", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(255))
+    platform_id: Mapped[str | None] = mapped_column(String(255))
+    profile_url: Mapped[str | None] = mapped_column(Text)
+    # Set when the author says of themselves they are under 18: never a candidate, whatever else.
+    stated_minor: Mapped[bool] = mapped_column(default=False)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+    posts: Mapped[list[PostRow]] = relationship(back_populates="author")
+
+
+class PostRow(Base):
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("platform", "native_id"), Index("ix_posts_text_hash", "text_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    native_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(Text)
+    parent_id: Mapped[str | None] = mapped_column(String(255))
+    thread_id: Mapped[str | None] = mapped_column(String(255))
+    community: Mapped[str | None] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    created_at: Mapped[datetime | None]
+    score: Mapped[int | None]
+    num_comments: Mapped[int | None]
+    visibility: Mapped[str] = mapped_column(String(16))
+    nsfw: Mapped[bool | None]
+    locked: Mapped[bool | None]
+    archived: Mapped[bool | None]
+    missing: Mapped[list[str]] = mapped_column(default=list)
+    # What the filters said: language, suggested codes, the terms that fired, any contact limit.
+    language: Mapped[str | None] = mapped_column(String(8))
+    types: Mapped[list[str]] = mapped_column(default=list)
+    strategies: Mapped[list[str]] = mapped_column(default=list)
+    terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    no_contact: Mapped[str | None] = mapped_column(String(64))
+    # Same normalised text seen before under another id: this row is a copy of that one.
+    text_hash: Mapped[str | None] = mapped_column(String(64))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    # Provenance.
+    route: Mapped[str] = mapped_column(String(32))
+    query: Mapped[str | None] = mapped_column(Text)
+    request_url: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    tool_version: Mapped[str] = mapped_column(String(32))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    first_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    last_run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    # Deleted or made private on the platform: content and author are gone, the key stays so the
+    # post is never collected again.
+    tombstoned_at: Mapped[datetime | None]
+
+    author: Mapped[AuthorRow | None] = relationship(back_populates="posts")
+
+
+class QueryRow(Base):
+    __tablename__ = "queries"
+    __table_args__ = (UniqueConstraint("platform", "scope", "text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    first_used: Mapped[datetime]
+    last_used: Mapped[datetime]
+    last_results: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RunRow(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    command: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|partial|failed
+    platforms: Mapped[dict[str, Any]] = mapped_column(default=dict)  # platform -> {status, detail}
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+    tool_version: Mapped[str] = mapped_column(String(32))
+
+
+class RunCountRow(Base):
+    """How many posts one stage of one run kept or dropped, and why."""
+
+    __tablename__ = "run_counts"
+    __table_args__ = (UniqueConstraint("run_id", "platform", "stage", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    platform: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,85 @@
+"""Reading stored data back out: the corpus, authors with their posts, the numbers for `stats`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from plaint.storage.database import Database
+from plaint.storage.models import AuthorRow, PostRow, RunCountRow, RunRow
+
+
+def _in_corpus():  # type: ignore[no-untyped-def]
+    """Rows a researcher reads: not erased, and each text once (copies point at their original)."""
+    return PostRow.tombstoned_at.is_(None) & PostRow.duplicate_of.is_(None)
+
+
+def corpus(database: Database) -> Iterator[tuple[PostRow, int]]:
+    """Every post of the corpus in a stable order, with the number of copies found of it."""
+    with database.session() as session:
+        copies = dict(session.execute(
+            select(PostRow.duplicate_of, func.count()).where(PostRow.duplicate_of.is_not(None),
+                                                             PostRow.tombstoned_at.is_(None))
+            .group_by(PostRow.duplicate_of)).all())
+        query = (select(PostRow).where(_in_corpus()).options(joinedload(PostRow.author))
+                 .order_by(PostRow.platform, PostRow.created_at, PostRow.id)
+                 .execution_options(yield_per=500))
+        for row in session.scalars(query):
+            yield row, copies.get(row.id, 0)
+
+
+def authors_with_posts(database: Database) -> list[tuple[AuthorRow, list[PostRow]]]:
+    """Each author with their posts in the corpus (erased posts and copies left out)."""
+    with database.session() as session:
+        rows = session.scalars(select(PostRow).where(_in_corpus(), PostRow.author_id.is_not(None))
+                               .options(joinedload(PostRow.author)).order_by(PostRow.id))
+        grouped: dict[int, tuple[AuthorRow, list[PostRow]]] = {}
+        for row in rows:
+            assert row.author is not None
+            grouped.setdefault(row.author.id, (row.author, []))[1].append(row)
+        return list(grouped.values())
+
+
+def stats(database: Database) -> dict[str, Any]:
+    with database.session() as session:
+        by_platform = Counter({(p, k): n for p, k, n in session.execute(
+            select(PostRow.platform, PostRow.kind, func.count()).where(_in_corpus())
+            .group_by(PostRow.platform, PostRow.kind))})
+        copies = session.scalar(select(func.count()).where(PostRow.duplicate_of.is_not(None),
+                                                           PostRow.tombstoned_at.is_(None)))
+        erased = session.scalar(select(func.count()).where(PostRow.tombstoned_at.is_not(None)))
+        authors = session.scalar(select(func.count(func.distinct(PostRow.author_id))).where(_in_corpus()))
+        types: Counter[str] = Counter()
+        for (codes,) in session.execute(select(PostRow.types).where(_in_corpus())):
+            types.update(codes or [])
+        return {
+            "posts": sum(by_platform.values()),
+            "by_platform": [{"platform": p, "kind": k, "posts": n} for (p, k), n in sorted(by_platform.items())],
+            "types": dict(types.most_common()),
+            "copies": copies or 0,
+            "erased": erased or 0,
+            "authors": authors or 0,
+            "runs": recent_runs(database, 5),
+        }
+
+
+def recent_runs(database: Database, limit: int = 10) -> list[dict[str, Any]]:
+    with database.session() as session:
+        runs = session.scalars(select(RunRow).order_by(RunRow.id.desc()).limit(limit)).all()
+        out = []
+        for run in runs:
+            counts = session.scalars(select(RunCountRow).where(RunCountRow.run_id == run.id)).all()
+            out.append({
+                "id": run.id, "command": run.command, "status": run.status,
+                "started_at": run.started_at.isoformat(),
+                "ended_at": run.ended_at.isoformat() if run.ended_at else None,
+                "platforms": run.platforms,
+                "found": sum(c.count for c in counts if c.stage == "found"),
+                "kept": sum(c.count for c in counts if c.stage == "kept"),
+                "new": sum(c.count for c in counts if c.stage == "stored" and c.outcome == "new"),
+            })
+        return out

@@ -1,0 +1,253 @@
+"""Writing posts and runs: upserts by (platform, native_id), one transaction per batch.
+
+Seeing a post again is a policy, not an accident: a later copy refreshes engagement and fills
+gaps, but an empty field never overwrites a filled one; a post deleted on the platform is
+tombstoned here and never stored again; the same text under a new id is stored as a copy of the
+first sighting. Each batch commits with the run's counts so far, so a crash loses no earlier batch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from plaint import __version__
+from plaint.post import Author, Post
+from plaint.queries import Query
+from plaint.storage.database import Database
+from plaint.storage.dedup import fingerprint
+from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
+
+CountKey = tuple[str, str, str]  # (platform, stage, outcome)
+_CHUNK = 400  # ids per IN (...) clause; SQLite allows 32,766 bound parameters
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What the filters concluded about a kept post."""
+
+    language: str | None = None
+    types: list[str] = field(default_factory=list)
+    strategies: list[str] = field(default_factory=list)
+    terms: dict[str, Any] = field(default_factory=dict)
+    no_contact: str | None = None
+
+
+# Fields a re-sighting may refresh; None or "" in the new copy never replaces a stored value.
+_MERGED = ("url", "parent_id", "thread_id", "community", "title", "text", "created_at", "score",
+           "num_comments", "visibility", "nsfw", "locked", "archived")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class Store:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    # Runs -------------------------------------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        with self.database.session() as session, session.begin():
+            run = RunRow(command=command, started_at=_now(), status="running", tool_version=__version__)
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, platforms: dict[str, Any], warnings: list[str],
+                   counts: Counter[CountKey]) -> None:
+        with self.database.session() as session, session.begin():
+            run = session.get_one(RunRow, run_id)
+            run.status, run.ended_at = status, _now()
+            run.platforms, run.warnings = platforms, warnings
+            self.save_counts(session, run_id, counts)
+
+    def save_counts(self, session: Session, run_id: int, counts: Counter[CountKey]) -> None:
+        existing = {(r.platform, r.stage, r.outcome): r
+                    for r in session.scalars(select(RunCountRow).where(RunCountRow.run_id == run_id))}
+        for key, count in counts.items():
+            row = existing.get(key)
+            if row is None:
+                platform, stage, outcome = key
+                session.add(RunCountRow(run_id=run_id, platform=platform, stage=stage, outcome=outcome,
+                                        count=count))
+            else:
+                row.count = count
+
+    def note_query(self, query: Query, results: int) -> None:
+        now = _now()
+        with self.database.session() as session, session.begin():
+            row = session.scalar(select(QueryRow).where(QueryRow.platform == query.platform,
+                                                        QueryRow.scope == query.scope,
+                                                        QueryRow.text == query.text))
+            if row is None:
+                session.add(QueryRow(platform=query.platform, scope=query.scope, text=query.text,
+                                     first_used=now, last_used=now, last_results=results))
+            else:
+                row.last_used, row.last_results = now, results
+
+    # Posts ------------------------------------------------------------------------------------
+
+    def save_batch(self, run_id: int, platform: str, kept: Sequence[tuple[Post, Annotations]],
+                   gone: Sequence[Post], minors: Sequence[Author], counts: Counter[CountKey]) -> Counter[str]:
+        """Store one batch of one platform and the run's counts so far, in one transaction.
+
+        `gone` are posts the platform now shows as deleted or private: any stored copy is
+        tombstoned. `minors` are authors who stated an age under 18. The outcome of each kept post
+        (new, duplicate, updated, unchanged, or tombstoned: deleted earlier, not stored again) is
+        added to `counts` under the "stored" stage, and returned.
+        """
+        outcomes: Counter[str] = Counter()
+        now = _now()
+        with self.database.session() as session, session.begin():
+            self._tombstone(session, gone, now)
+            for author in minors:
+                self._author(session, author, now, {}).stated_minor = True
+            stored = self._rows_by_key(session, [post.key for post, _ in kept])
+            authors: dict[tuple[str, str], AuthorRow] = {}
+            new_rows: list[tuple[PostRow, str | None]] = []
+            for post, notes in kept:
+                row = stored.get(post.key)
+                if row is not None and row.tombstoned_at is not None:
+                    outcomes["tombstoned"] += 1
+                    continue
+                author = self._author(session, post.author, now, authors) if post.author else None
+                if row is None:
+                    row = self._new_row(post, notes, author, run_id, now)
+                    session.add(row)
+                    stored[post.key] = row
+                    new_rows.append((row, row.text_hash))
+                    continue
+                changed = self._merge(row, post, notes, author)
+                row.last_seen, row.last_run_id = now, run_id
+                outcomes["updated" if changed else "unchanged"] += 1
+            session.flush()
+            outcomes.update(self._link_copies(session, new_rows))
+            for outcome, count in outcomes.items():
+                counts[(platform, "stored", outcome)] += count
+            self.save_counts(session, run_id, counts)
+        return outcomes
+
+    def _rows_by_key(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], PostRow]:
+        rows: dict[tuple[str, str], PostRow] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            query = select(PostRow).where(tuple_(PostRow.platform, PostRow.native_id).in_(chunk))
+            rows.update({(r.platform, r.native_id): r for r in session.scalars(query)})
+        return rows
+
+    def _author(self, session: Session, author: Author, now: datetime,
+                cache: dict[tuple[str, str], AuthorRow]) -> AuthorRow:
+        key = (author.platform, author.handle)
+        row = cache.get(key) or session.scalar(
+            select(AuthorRow).where(AuthorRow.platform == author.platform, AuthorRow.handle == author.handle))
+        if row is None:
+            row = AuthorRow(platform=author.platform, handle=author.handle, platform_id=author.platform_id,
+                            profile_url=author.profile_url, first_seen=now, last_seen=now, stated_minor=False)
+            session.add(row)
+        else:
+            row.last_seen = now
+            row.platform_id = row.platform_id or author.platform_id
+            row.profile_url = row.profile_url or author.profile_url
+        cache[key] = row
+        return row
+
+    @staticmethod
+    def _new_row(post: Post, notes: Annotations, author: AuthorRow | None, run_id: int,
+                 now: datetime) -> PostRow:
+        return PostRow(
+            platform=post.platform, native_id=post.native_id, kind=post.kind.value, url=post.url,
+            parent_id=post.parent_id, thread_id=post.thread_id, community=post.community, title=post.title,
+            text=post.text, author=author, created_at=post.created_at, score=post.score,
+            num_comments=post.num_comments, visibility=post.visibility.value, nsfw=post.nsfw,
+            locked=post.locked, archived=post.archived, missing=list(post.missing),
+            language=notes.language, types=notes.types, strategies=notes.strategies, terms=notes.terms,
+            no_contact=notes.no_contact, text_hash=fingerprint(post.title, post.text),
+            route=post.provenance.route, query=post.provenance.query,
+            request_url=post.provenance.request_url, fetched_at=post.provenance.fetched_at,
+            tool_version=post.provenance.tool_version, first_seen=now, last_seen=now,
+            first_run_id=run_id, last_run_id=run_id,
+        )
+
+    @staticmethod
+    def _merge(row: PostRow, post: Post, notes: Annotations, author: AuthorRow | None) -> bool:
+        changed = False
+        for name in _MERGED:
+            value = getattr(post, name)
+            value = getattr(value, "value", value)  # enums are stored by value
+            if value is None or value == "":
+                continue
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        annotations = {"language": notes.language, "types": notes.types, "strategies": notes.strategies,
+                       "terms": notes.terms, "no_contact": notes.no_contact}
+        for name, value in annotations.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                changed = True
+        if row.author is None and author is not None:
+            row.author, changed = author, True
+        if changed:
+            row.text_hash = fingerprint(row.title, row.text)
+        return changed
+
+    @staticmethod
+    def _link_copies(session: Session, new_rows: list[tuple[PostRow, str | None]]) -> Counter[str]:
+        """Point each new row whose text was seen before (stored, or earlier in this batch) at it."""
+        outcomes: Counter[str] = Counter()
+        hashes = sorted({h for _, h in new_rows if h})
+        new_ids = {row.id for row, _ in new_rows}
+        originals: dict[str, int] = {}
+        for chunk in _chunks(hashes):
+            query = (select(PostRow.text_hash, PostRow.id)
+                     .where(PostRow.text_hash.in_(chunk), PostRow.duplicate_of.is_(None),
+                            PostRow.tombstoned_at.is_(None))
+                     .order_by(PostRow.id))
+            for text_hash, post_id in session.execute(query):
+                if post_id not in new_ids:
+                    originals.setdefault(text_hash, post_id)
+        for row, text_hash in new_rows:
+            original = originals.get(text_hash) if text_hash else None
+            if original is None:
+                if text_hash:
+                    originals[text_hash] = row.id
+                outcomes["new"] += 1
+            else:
+                row.duplicate_of = original
+                outcomes["duplicate"] += 1
+        return outcomes
+
+    def _tombstone(self, session: Session, posts: Sequence[Post], now: datetime) -> None:
+        stored = self._rows_by_key(session, [post.key for post in posts])
+        for row in stored.values():
+            if row.tombstoned_at is None:
+                erase(session, row, now)
+
+
+def erase(session: Session, row: PostRow, now: datetime) -> None:
+    """Remove a post's content and authorship, keeping only its key and the date.
+
+    Copies of it that are still public become their own original: the first one found takes
+    its place, and the others point at that one.
+    """
+    copies = list(session.scalars(select(PostRow).where(PostRow.duplicate_of == row.id).order_by(PostRow.id)))
+    if copies:
+        copies[0].duplicate_of = None
+        for copy in copies[1:]:
+            copy.duplicate_of = copies[0].id
+    row.tombstoned_at = now
+    row.title, row.text, row.url, row.author = None, "", None, None
+    row.terms, row.types, row.strategies, row.text_hash = {}, [], [], None
+    row.duplicate_of = None
