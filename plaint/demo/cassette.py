@@ -21,8 +21,9 @@ from requests.structures import CaseInsensitiveDict
 DEFAULT_MATCH = ("q", "after", "sort", "t", "syntax", "restrict_sr", "id", "children")
 
 
-class CassetteMiss(requests.ConnectionError):
-    """A request the cassette has no answer for: in a replay, that is a bug, not a network error."""
+class CassetteMiss(LookupError):
+    """A request the cassette has no answer for: in a replay, a bug to report, not a network
+    error to retry (so it is deliberately not a `requests.ConnectionError`)."""
 
 
 def load_interactions(path: Path | str) -> list[dict[str, Any]]:

@@ -31,10 +31,14 @@ MINOR_REASON = "author states age under 18"
 PUBLIC_ONLY_ROUTES = frozenset({"reddit_api"})
 
 _AGE_EN = re.compile(
+    # "I'm 16", "i am only 15" (but not "I'm 16 messages in")
     r"\b(?:i'?m|i am|im)\s+(?:only\s+|just\s+)?(1[0-7]|[5-9])\b(?!\s*(?:%|\.\d|k\b|messages|chats|hours|"
     r"days|weeks|months|minutes|times|bots|characters|years? (?:in|into|of|ago)))"
-    r"|\b(1[0-7]|[5-9])\s*(?:yo|y/o|yrs? old|years? old)\b(?!\s+(?:brother|sister|son|daughter|kid|child|cousin))"
-    r"|\((1[0-7])\s*[fmFM]\)|\b(1[0-7])[fmFM]\b(?=\s+here)",
+    # "as a 13 year old", "I'm a 15-year-old", "16yo here"
+    r"|\b(?:as an?|i'?m an?|i am an?)\s+(1[0-7]|[5-9])[\s-]*(?:yo|y/o|yrs?[\s-]old|years?[\s-]old)\b"
+    r"|\b(1[0-7])\s*(?:yo|y/o)\s+here\b"
+    # "(15F)", "16m here"
+    r"|\((1[0-7])\s*[fm]\)|\b(1[0-7])[fm]\s+here\b",
     re.IGNORECASE,
 )
 _AGE_ZH = re.compile(

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from plaint.errors import ConfigError
@@ -46,7 +46,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             Base.metadata.create_all(self.engine)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             raise ConfigError(f"database {describe(url)}: cannot open ({exc.orig})") from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 

@@ -1,0 +1,52 @@
+"""Shared test setup: real SQLite files in a temporary folder, no network, no user files touched."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from plaint.config import Config, default_config
+from plaint.storage.database import Database
+from plaint.storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDINGS = ROOT.parent / "shared" / "recordings"
+sys.path.insert(0, str(ROOT / "scripts"))  # the cassette builder doubles as a fixture writer
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own folder, with no credentials and its own pseudonym key."""
+    for name in ("PLAINT_DB", "PLAINT_KEYWORDS", "PLAINT_SECRET", "REDDIT_CLIENT_ID",
+                 "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT", "praw_client_id", "praw_client_secret"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PLAINT_KEY_FILE", str(tmp_path / "keys" / "pseudonym.key"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # no praw.ini of the machine's user
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def config() -> Config:
+    return default_config()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'plaint.db'}")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def store(database: Database) -> Store:
+    return Store(database)
+
+
+@pytest.fixture
+def recordings() -> Path:
+    """The real captured responses in ../shared/recordings; tests that need them skip without."""
+    if not RECORDINGS.is_dir():
+        pytest.skip("../shared/recordings is not here")
+    return RECORDINGS

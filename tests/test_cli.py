@@ -1,0 +1,113 @@
+"""The `plaint` command through typer's test runner, as a researcher would call it."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from plaint.cli import EXIT_NOTHING_RAN, app
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+def test_demo_runs_the_whole_pipeline_and_says_where_things_are(tmp_path: Path) -> None:
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "plaint-demo.db").is_file() and (tmp_path / "plaint-demo-corpus.csv").is_file()
+    assert f"database: {tmp_path / 'plaint-demo.db'}" in result.output
+    assert "dropped by terms of service" in result.output and "quarantined" in result.output
+    assert "9 candidate participants" in result.output and "moonlit_tea" in result.output
+    assert "budget_bard" not in result.output  # locked thread: never contacted
+    assert "corpus: 10 posts written to" in result.output
+    again = run("demo", "--json")
+    report = json.loads(again.output)
+    stored = {c["outcome"]: c["count"] for c in report["run"]["counts"] if c["stage"] == "stored"}
+    assert stored == {"unchanged": 11}  # the second demo stores nothing new
+
+
+def test_demo_honours_plaint_db(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PLAINT_DB", str(tmp_path / "elsewhere.db"))
+    assert run("demo", "--json").exit_code == 0
+    assert (tmp_path / "elsewhere.db").is_file() and not (tmp_path / "plaint-demo.db").exists()
+
+
+def test_stats_candidates_and_export_read_the_same_database(tmp_path: Path) -> None:
+    run("demo")
+    db = ["--db", "plaint-demo.db"]
+    numbers = json.loads(run("stats", *db, "--json").output)
+    assert numbers["posts"] == 10 and numbers["copies"] == 1 and numbers["types"]["misogyny"] == 4
+    assert numbers["runs"][0]["command"] == "demo" and numbers["runs"][0]["new"] == 10
+    table = run("stats", *db)
+    assert table.exit_code == 0 and "posts in the corpus: 10 by 10 authors" in table.output
+
+    as_json = json.loads(run("candidates", *db, "--format", "json").output)
+    assert len(as_json) == 9 and {"handle", "profile_url", "posts", "types", "strategies"} <= set(as_json[0])
+    as_csv = list(csv.DictReader(run("candidates", *db, "--format", "csv").output.splitlines()))
+    assert [r["handle"] for r in as_csv] == [r["handle"] for r in as_json]
+    assert run("candidates", *db, "--format", "xml").exit_code == 2
+
+    exported = run("export", *db, "--out", "corpus.jsonl")
+    assert exported.exit_code == 0 and "wrote 10 posts to corpus.jsonl" in exported.output
+    text = (tmp_path / "corpus.jsonl").read_text(encoding="utf-8")
+    assert "moonlit_tea" not in text and "reddit.com" not in text
+    assert len(text.splitlines()) == 10
+
+
+def test_scrape_without_credentials_says_what_to_set_and_exits_for_cron() -> None:
+    result = run("scrape", "--db", "study.db")
+    assert result.exit_code == EXIT_NOTHING_RAN
+    assert "reddit: skipped" in result.output and "REDDIT_CLIENT_ID" in result.output
+    assert "Traceback" not in result.output
+    report = json.loads(run("scrape", "--db", "study.db", "--json").output)
+    assert report["status"] == "failed" and report["platforms"]["reddit"]["status"] == "skipped"
+
+
+def test_scrape_of_an_unknown_platform_lists_the_known_ones() -> None:
+    result = run("scrape", "--platform", "myspace")
+    assert result.exit_code == 2 and "plaint can search: reddit" in result.output
+
+
+def test_a_bad_keywords_file_names_the_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("platforms:\n  reddit:\n    sort: sideways\n")
+    result = run("scrape", "--keywords", str(bad))
+    assert result.exit_code == 2 and f"{bad}: platforms.reddit.sort is 'sideways'" in result.output
+    bad.write_text("types:\n  misogyny: [sexist\n")
+    result = run("tag", "--keywords", str(bad), input="")
+    assert result.exit_code == 2 and f"{bad}, line" in result.output and "not valid YAML" in result.output
+
+
+def test_tag_adds_codes_and_reports_bad_lines() -> None:
+    lines = "\n".join([
+        json.dumps({"text": "My Replika called me fat, so I gave it one star.", "id": 7}),
+        "not json at all",
+        json.dumps({"title": "无关", "text": "今天天气很好"}, ensure_ascii=False),
+        json.dumps({"text": "It keeps misgendering me", "platform": "reddit", "community": "CharacterAI"}),
+    ])
+    result = run("tag", "--explain", input=lines + "\n")
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["id"] == 7 and out[0]["relevant"] and out[0]["types"] == ["appearance"]
+    assert out[0]["strategies"] == ["low_feedback_score"] and "fat" in out[0]["explain"]["terms"]["appearance"]
+    assert out[1]["relevant"] is False and out[1]["explain"]["reason"] == "not about an AI companion"
+    assert out[2]["relevant"] and out[2]["types"] == ["lgbtq"]
+    assert "stdin line 2: skipped" in result.stderr
+
+
+def test_init_writes_an_editable_keywords_file_that_plaint_then_reads(tmp_path: Path) -> None:
+    line = json.dumps({"text": "my AI companion was zorblax to me"}) + "\n"
+    assert json.loads(run("tag", input=line).stdout)["relevant"] is False
+    assert run("init").exit_code == 0
+    target = tmp_path / "keywords.yaml"
+    edited = target.read_text(encoding="utf-8").replace("    - problematic\n", "    - problematic\n    - zorblax\n")
+    target.write_text(edited, encoding="utf-8")
+    tagged = json.loads(run("tag", "--explain", input=line).stdout)
+    assert tagged["relevant"] is True and tagged["explain"]["terms"]["bias"] == ["zorblax"]
+    assert run("init").exit_code == 2  # never overwrites without --force

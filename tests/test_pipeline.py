@@ -1,0 +1,124 @@
+"""A whole run: collectors, filters and storage together, with what each stage did counted."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from plaint.collectors.reddit import RedditCollector, connect
+from plaint.demo import demo_config
+from plaint.demo.cassette import cassette_session, load_interactions
+from plaint.errors import CollectorUnavailable
+from plaint.pipeline import Pipeline
+from plaint.storage.models import PostRow, RunCountRow, RunRow
+from plaint.storage.store import Store
+
+SPEC = Path(__file__).resolve().parents[1] / "scripts" / "demo_threads.yaml"
+CREDENTIALS = {"REDDIT_CLIENT_ID": "test-id", "REDDIT_CLIENT_SECRET": "test-secret"}
+
+
+def demo_source(interactions=None):
+    if interactions is None:
+        with resources.as_file(resources.files("plaint.demo").joinpath("reddit_demo.json")) as path:
+            interactions = load_interactions(path)
+    session, _ = cassette_session(interactions)
+    reddit = connect(session, env=CREDENTIALS)
+    return lambda: RedditCollector(reddit, demo_config())
+
+
+def expectations() -> dict[str, str]:
+    """What scripts/demo_threads.yaml says the pipeline must do with each thread and comment."""
+    expected: dict[str, str] = {}
+
+    def walk(items, prefix):
+        for item in items:
+            expected[f"{prefix}_{item['id']}"] = item["expect"]
+            walk(item.get("replies", []), "t1")
+
+    for thread in yaml.safe_load(SPEC.read_text(encoding="utf-8"))["threads"]:
+        expected[f"t3_{thread['id']}"] = thread["expect"]
+        walk(thread.get("comments", []), "t1")
+    return expected
+
+
+def stored(store: Store) -> dict[str, PostRow]:
+    with store.database.session() as session:
+        return {r.native_id: r for r in session.scalars(select(PostRow))}
+
+
+def test_every_demo_record_meets_its_written_expectation(store: Store) -> None:
+    summary = Pipeline(demo_config(), store).run({"reddit": demo_source()})
+    assert summary.status == "ok"
+    rows = stored(store)
+    for native_id, expect in expectations().items():
+        row = rows.get(native_id)
+        if expect.startswith("kept"):
+            assert row is not None and row.duplicate_of is None, native_id
+            assert bool(row.no_contact) == ("never contacted" in expect), native_id
+        elif expect.startswith("duplicate of"):
+            original = rows[f"t3_{expect.split()[-1]}"]
+            assert row is not None and row.duplicate_of == original.id, native_id
+        else:
+            assert row is None, native_id
+    dropped = {(stage, outcome): n for (_, stage, outcome), n in summary.counts.items()}
+    for native_id, expect in expectations().items():
+        if not expect.startswith(("kept", "duplicate")):
+            reason = expect.split(" (")[0]
+            assert any(outcome == reason for (_, outcome) in dropped), (native_id, reason)
+
+
+def test_counts_add_up_and_are_stored_with_the_run(store: Store) -> None:
+    summary = Pipeline(demo_config(), store).run({"reddit": demo_source()})
+    found = summary.total("found")
+    dropped = sum(n for (_, stage, _), n in summary.counts.items() if stage in ("tos", "relevance", "language"))
+    assert found == 20 and found == dropped + summary.total("kept")
+    assert summary.total("kept") == summary.total("stored")
+    with store.database.session() as session:
+        run = session.get_one(RunRow, summary.run_id)
+        assert run.status == "ok" and run.ended_at is not None
+        assert run.platforms == {"reddit": {"status": "ok", "detail": "20 posts"}}
+        saved = {(c.platform, c.stage, c.outcome): c.count
+                 for c in session.scalars(select(RunCountRow).where(RunCountRow.run_id == run.id))}
+    assert saved == dict(summary.counts)
+
+
+def test_langdetect_runs_only_on_posts_that_passed_the_cheaper_filters(store: Store) -> None:
+    summary = Pipeline(demo_config(), store).run({"reddit": demo_source()})
+    reached_language = summary.total("kept") + summary.total("language")
+    chinese = sum(1 for row in stored(store).values() if row.language == "zh")
+    assert summary.langdetect_calls == reached_language - chinese
+
+
+def test_a_second_run_on_the_same_answers_stores_nothing_new(store: Store) -> None:
+    Pipeline(demo_config(), store).run({"reddit": demo_source()})
+    again = Pipeline(demo_config(), store).run({"reddit": demo_source()})
+    assert again.total("stored", "new") == 0 and again.total("stored", "duplicate") == 0
+    assert again.total("stored", "unchanged") == again.total("kept") == 11
+
+
+def test_a_skipped_platform_does_not_stop_the_others(store: Store) -> None:
+    def no_token():
+        raise CollectorUnavailable("TikTok needs TIKTOK_CLIENT_KEY")
+
+    summary = Pipeline(demo_config(), store).run({"tiktok": no_token, "reddit": demo_source()})
+    assert summary.status == "partial"
+    assert summary.platforms["tiktok"].status == "skipped"
+    assert "TIKTOK_CLIENT_KEY" in summary.platforms["tiktok"].detail
+    assert summary.platforms["reddit"].status == "ok" and summary.total("stored", "new") == 10
+
+
+def test_a_platform_failing_midway_keeps_what_it_stored(store: Store) -> None:
+    with resources.as_file(resources.files("plaint.demo").joinpath("reddit_demo.json")) as path:
+        interactions = load_interactions(path)
+    first_page_only = [i for i in interactions if "after=" not in i["request"]["uri"]]
+    summary = Pipeline(demo_config(), store, batch_size=3).run({"reddit": demo_source(first_page_only)})
+    assert summary.status == "failed"
+    assert summary.platforms["reddit"].status == "failed"
+    assert "could not be reached" in summary.platforms["reddit"].detail
+    rows = stored(store)
+    assert "t3_1q0aa01" in rows and "t3_1q0aa14" not in rows  # page 1 kept, page 2 never came
+    with store.database.session() as session:
+        assert session.get_one(RunRow, summary.run_id).status == "failed"
