@@ -17,7 +17,7 @@ from plaint.collectors.registry import collector_sources
 from plaint.config import default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import PlaintError
-from plaint.export import load_pseudonymiser, write_corpus
+from plaint.export import Pseudonymiser, load_pseudonymiser, write_corpus
 from plaint.filters.relevance import Tagger
 from plaint.pipeline import Pipeline, Progress, RunSummary
 from plaint.recruit import list_candidates
@@ -141,10 +141,14 @@ def export(
         database = Database(database_url(db))
         pseudonym = load_pseudonymiser()
         count = write_corpus(database, out, pseudonym)
+    _announce_new_key(pseudonym)
+    typer.echo(f"wrote {count} posts to {out}")
+
+
+def _announce_new_key(pseudonym: Pseudonymiser) -> None:
     if pseudonym.created:
         typer.echo(f"created a new pseudonym key in {pseudonym.source}; keep it (and keep it out of the "
                    "corpus): exports made with another key will not join", err=True)
-    typer.echo(f"wrote {count} posts to {out}")
 
 
 @app.command()
@@ -155,6 +159,7 @@ def demo(as_json: JsonOption = False) -> None:
         pseudonym = load_pseudonymiser()
         with _progress(as_json) as progress:
             result = run_demo(Database(url), Path(DEMO_EXPORT), pseudonym, progress)
+    _announce_new_key(pseudonym)
     rows = [c.to_dict() for c in result.candidates]
     if as_json:
         typer.echo(json.dumps({"database": describe(url), "run": summary_dict(result.summary),

@@ -23,7 +23,10 @@ class Query:
     text: str
 
     def __str__(self) -> str:
-        return f"{self.platform} {self.scope}: {self.text}"
+        """Short enough for a log line or an error message."""
+        scope = self.scope if len(self.scope) <= 40 else self.scope[:39] + "…"
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return f"{self.platform} {scope} [{text}]"
 
 
 def lucene_term(term: str) -> str:

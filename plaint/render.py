@@ -76,12 +76,15 @@ def _stage_key(item: tuple[tuple[str, str, str], int]) -> tuple:
 
 def print_summary(summary: RunSummary, out: TextIO) -> None:
     console = Console(file=out, width=max(100, Console(file=out).width))
+    if not summary.counts:
+        console.print(f"Run {summary.run_id}: no posts were found.")
     table = Table(title=f"Run {summary.run_id}: what each stage kept and dropped")
     for column in ("platform", "stage", "outcome", "posts"):
         table.add_column(column, justify="right" if column == "posts" else "left")
     for (platform, stage, outcome), count in sorted(summary.counts.items(), key=_stage_key):
         table.add_row(platform, STAGE_LABELS.get(stage, stage), outcome, str(count))
-    console.print(table)
+    if summary.counts:
+        console.print(table)
     for platform, result in summary.platforms.items():
         console.print(f"{platform}: {result.status}" + (f" - {result.detail}" if result.detail else ""),
                       markup=False, highlight=False)
