@@ -55,6 +55,8 @@ class Config:
     companion_terms: tuple[str, ...]
     companion_communities: dict[str, tuple[str, ...]]
     bias_terms: tuple[str, ...]
+    complaint_terms: tuple[str, ...]
+    exclude_terms: tuple[str, ...]
     types: dict[str, tuple[str, ...]]
     strategies: dict[str, tuple[str, ...]]
     search_terms: dict[str, tuple[str, ...]]
@@ -123,6 +125,8 @@ def parse_config(text: str, source: str) -> Config:
             for platform, names in communities.items()
         },
         bias_terms=reader.by_language(root.get("bias", {}), "bias"),
+        complaint_terms=reader.by_language(root.get("complaint", {}), "complaint"),
+        exclude_terms=reader.by_language(root.get("exclude", {}), "exclude"),
         types=types,
         strategies=strategies,
         search_terms={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -42,7 +43,7 @@ def test_stats_candidates_and_export_read_the_same_database(tmp_path: Path) -> N
     run("demo")
     db = ["--db", "plaint-demo.db"]
     numbers = json.loads(run("stats", *db, "--json").output)
-    assert numbers["posts"] == 10 and numbers["copies"] == 1 and numbers["types"]["misogyny"] == 4
+    assert numbers["posts"] == 10 and numbers["copies"] == 1
     assert numbers["runs"][0]["command"] == "demo" and numbers["runs"][0]["new"] == 10
     table = run("stats", *db)
     assert table.exit_code == 0 and "posts in the corpus: 10 by 10 authors" in table.output
@@ -57,7 +58,9 @@ def test_stats_candidates_and_export_read_the_same_database(tmp_path: Path) -> N
     assert exported.exit_code == 0 and "wrote 10 posts to corpus.jsonl" in exported.output
     text = (tmp_path / "corpus.jsonl").read_text(encoding="utf-8")
     assert "moonlit_tea" not in text and "reddit.com" not in text
-    assert len(text.splitlines()) == 10
+    exported_rows = [json.loads(line) for line in text.splitlines()]
+    assert len(exported_rows) == 10
+    assert numbers["types"] == dict(Counter(t for row in exported_rows for t in row["types"]))
 
 
 def test_scrape_without_credentials_says_what_to_set_and_exits_for_cron() -> None:

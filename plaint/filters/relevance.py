@@ -1,5 +1,11 @@
 """Relevance: a post is kept when it is about an AI companion and complains of bias.
 
+A complaint of bias is a general bias word ("discrimination", "歧视"), a type term marked "!" in
+keywords.yaml ("sexist", "恐同"), or a type's subject ("wheelchair", "女生就该") together with a
+word of complaint ("called me", "mocked", "嘲笑") or an alignment strategy (a user who regenerates
+or argues had something to correct): "my Replika helped with my depression" names a subject but
+complains of nothing.
+
 The same pass suggests codes for the human coder: which of the six discrimination types and
 seven alignment strategies the text mentions, and which terms made it say so.
 """
@@ -36,9 +42,12 @@ class Tagger:
     """Compiled lexicons from keywords.yaml; one instance serves a whole run."""
 
     def __init__(self, config: Config) -> None:
+        self._exclude = Lexicon({"exclude": config.exclude_terms})
         self._companion = Lexicon({"companion": config.apps + config.companion_terms})
-        self._bias = Lexicon({"bias": config.bias_terms})
-        self._types = Lexicon(config.types)
+        self._bias = Lexicon({"bias": config.bias_terms, "strong": [
+            term[1:] for terms in config.types.values() for term in terms if term.startswith("!")]})
+        self._complaint = Lexicon({"complaint": config.complaint_terms})
+        self._types = Lexicon({code: [t.removeprefix("!") for t in terms] for code, terms in config.types.items()})
         self._strategies = Lexicon(config.strategies)
         self._communities = {
             platform: {name.lower() for name in names}
@@ -52,9 +61,9 @@ class Tagger:
 
     def tag(self, text: str, title: str | None = None, platform: str | None = None,
             community: str | None = None) -> Tags:
-        body = normalize_text("\n".join(part for part in (title, text) if part))
+        body = self._exclude.mask(normalize_text("\n".join(part for part in (title, text) if part)))
         terms: dict[str, list[str]] = {}
-        for lexicon in (self._companion, self._bias, self._types, self._strategies):
+        for lexicon in (self._companion, self._bias, self._complaint, self._types, self._strategies):
             terms.update(lexicon.matches(body, normalized=True))
         in_community = self.is_companion_community(platform, community)
         if in_community:
@@ -62,7 +71,8 @@ class Tagger:
         types = [code for code in self._types.codes if code in terms]
         strategies = [code for code in self._strategies.codes if code in terms]
         companion = in_community or "companion" in terms
-        bias = bool(types) or "bias" in terms
+        objected = "complaint" in terms or bool(strategies)
+        bias = "bias" in terms or "strong" in terms or (bool(types) and objected)
         return Tags(companion and bias, companion, bias, types, strategies, terms)
 
 
