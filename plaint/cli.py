@@ -23,6 +23,7 @@ from plaint.pipeline import Pipeline, Progress, RunSummary
 from plaint.recruit import list_candidates
 from plaint.render import FORMATS, TerminalProgress, print_summary, summary_dict, write_rows
 from plaint.storage.database import Database, database_url, describe
+from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.store import Store
 
@@ -129,6 +130,21 @@ def candidates(
     columns = ("platform", "handle", "profile_url", "posts", "types", "strategies", "latest_post_at",
                "latest_post_url")
     write_rows(rows, columns, fmt, sys.stdout, title=f"{len(rows)} candidate participants")
+
+
+@app.command("copies")
+def list_copies(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+) -> None:
+    """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original."""
+    if fmt not in FORMATS:
+        raise _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    with _reported_errors():
+        rows = read_copies(Database(database_url(db)))
+    columns = ("original_platform", "original_url", "copy_platform", "copy_community", "copy_url", "kind",
+               "similarity", "text")
+    write_rows(rows, columns, fmt, sys.stdout, title=f"{len(rows)} copies of earlier posts")
 
 
 @app.command()

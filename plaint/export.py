@@ -27,7 +27,8 @@ from plaint.storage.readout import corpus
 MIN_SECRET_LENGTH = 16
 CODER_COLUMNS = ("code_types", "code_strategies", "coder_notes")
 COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "title", "text",
-           "author", "types", "strategies", "score", "num_comments", "copies", "route") + CODER_COLUMNS
+           "author", "types", "strategies", "score", "num_comments", "copies", "copy_post_ids",
+           "route") + CODER_COLUMNS
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -82,7 +83,7 @@ def corpus_rows(database: Database, pseudonym: Pseudonymiser) -> Iterator[dict[s
         yield _row(row, copies, pseudonym)
 
 
-def _row(row: PostRow, copies: int, pseudonym: Pseudonymiser) -> dict[str, Any]:
+def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser) -> dict[str, Any]:
     author = pseudonym("a", row.author.platform, row.author.handle) if row.author else None
     return {
         "post_id": pseudonym("p", row.platform, row.native_id),
@@ -98,7 +99,8 @@ def _row(row: PostRow, copies: int, pseudonym: Pseudonymiser) -> dict[str, Any]:
         "strategies": list(row.strategies),
         "score": row.score,
         "num_comments": row.num_comments,
-        "copies": copies,
+        "copies": len(copies),
+        "copy_post_ids": [pseudonym("p", platform, native_id) for platform, native_id in copies],
         "route": row.route,
         **{column: "" for column in CODER_COLUMNS},
     }
@@ -118,8 +120,8 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser) -> int
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
             for row in corpus_rows(database, pseudonym):
-                writer.writerow({**row, "types": "; ".join(row["types"]),
-                                 "strategies": "; ".join(row["strategies"])})
+                writer.writerow({**row, **{name: "; ".join(row[name])
+                                           for name in ("types", "strategies", "copy_post_ids")}})
                 count += 1
         else:
             for row in corpus_rows(database, pseudonym):

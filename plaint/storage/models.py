@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -78,9 +78,12 @@ class PostRow(Base):
     strategies: Mapped[list[str]] = mapped_column(default=list)
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     no_contact: Mapped[str | None] = mapped_column(String(64))
-    # Same normalised text seen before under another id: this row is a copy of that one.
+    # The same text seen before under another id: this row is a copy of that one, exactly or
+    # nearly (character 4-gram Jaccard >= 0.8), and how similar it is.
     text_hash: Mapped[str | None] = mapped_column(String(64))
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
+    duplicate_kind: Mapped[str | None] = mapped_column(String(8))  # exact | near
+    similarity: Mapped[float | None]
     # Provenance.
     route: Mapped[str] = mapped_column(String(32))
     query: Mapped[str | None] = mapped_column(Text)
@@ -96,6 +99,16 @@ class PostRow(Base):
     tombstoned_at: Mapped[datetime | None]
 
     author: Mapped[AuthorRow | None] = relationship(back_populates="posts")
+
+
+class PostBandRow(Base):
+    """MinHash LSH band keys of a post's text: posts sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "post_bands"
+
+    band: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
 
 
 class QueryRow(Base):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from plaint.storage.database import Database
 from plaint.storage.models import AuthorRow, PostRow, RunCountRow, RunRow
@@ -18,18 +18,36 @@ def _in_corpus():  # type: ignore[no-untyped-def]
     return PostRow.tombstoned_at.is_(None) & PostRow.duplicate_of.is_(None)
 
 
-def corpus(database: Database) -> Iterator[tuple[PostRow, int]]:
-    """Every post of the corpus in a stable order, with the number of copies found of it."""
+def corpus(database: Database) -> Iterator[tuple[PostRow, list[tuple[str, str]]]]:
+    """Every post of the corpus in a stable order, with the (platform, native id) of its copies."""
     with database.session() as session:
-        copies = dict(session.execute(
-            select(PostRow.duplicate_of, func.count()).where(PostRow.duplicate_of.is_not(None),
-                                                             PostRow.tombstoned_at.is_(None))
-            .group_by(PostRow.duplicate_of)).all())
+        copies: dict[int, list[tuple[str, str]]] = {}
+        for original, platform, native_id in session.execute(
+                select(PostRow.duplicate_of, PostRow.platform, PostRow.native_id)
+                .where(PostRow.duplicate_of.is_not(None), PostRow.tombstoned_at.is_(None))
+                .order_by(PostRow.id)):
+            copies.setdefault(original, []).append((platform, native_id))
         query = (select(PostRow).where(_in_corpus()).options(joinedload(PostRow.author))
                  .order_by(PostRow.platform, PostRow.created_at, PostRow.id)
                  .execution_options(yield_per=500))
         for row in session.scalars(query):
-            yield row, copies.get(row.id, 0)
+            yield row, copies.get(row.id, [])
+
+
+def copies(database: Database) -> list[dict[str, Any]]:
+    """Each copy found (exact or near), next to the post it repeats."""
+    original = aliased(PostRow)
+    with database.session() as session:
+        query = (select(PostRow, original).join(original, PostRow.duplicate_of == original.id)
+                 .where(PostRow.tombstoned_at.is_(None)).order_by(original.id, PostRow.id))
+        return [{
+            "original_platform": first.platform, "original_url": first.url,
+            "original_created_at": first.created_at.isoformat() if first.created_at else None,
+            "copy_platform": copy.platform, "copy_community": copy.community, "copy_url": copy.url,
+            "copy_created_at": copy.created_at.isoformat() if copy.created_at else None,
+            "kind": copy.duplicate_kind, "similarity": copy.similarity,
+            "text": (first.title or first.text)[:80],
+        } for copy, first in session.execute(query)]
 
 
 def authors_with_posts(database: Database) -> list[tuple[AuthorRow, list[PostRow]]]:

@@ -9,7 +9,7 @@ first sighting. Each batch commits with the run's counts so far, so a crash lose
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -21,11 +21,12 @@ from plaint import __version__
 from plaint.post import Author, Post
 from plaint.queries import Query
 from plaint.storage.database import Database
+from plaint.storage import chunks
+from plaint.storage.copies import CopyLinker
 from plaint.storage.dedup import fingerprint
 from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
 
 CountKey = tuple[str, str, str]  # (platform, stage, outcome)
-_CHUNK = 400  # ids per IN (...) clause; SQLite allows 32,766 bound parameters
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,6 @@ _MERGED = ("url", "parent_id", "thread_id", "community", "title", "text", "creat
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 class Store:
@@ -106,18 +102,19 @@ class Store:
 
         `gone` are posts the platform now shows as deleted or private: any stored copy is
         tombstoned. `minors` are authors who stated an age under 18. The outcome of each kept post
-        (new, duplicate, updated, unchanged, or tombstoned: deleted earlier, not stored again) is
-        added to `counts` under the "stored" stage, and returned.
+        (new, duplicate, near duplicate, updated, unchanged, or tombstoned: deleted earlier, not
+        stored again) is added to `counts` under the "stored" stage, and returned.
         """
         outcomes: Counter[str] = Counter()
         now = _now()
-        with self.database.session() as session, session.begin():
+        with self.database.session() as session, session.begin(), session.no_autoflush:
             self._tombstone(session, gone, now)
+            authors = self._authors_by_key(session, [*minors, *(post.author for post, _ in kept if post.author)])
             for author in minors:
-                self._author(session, author, now, {}).stated_minor = True
+                self._author(session, author, now, authors).stated_minor = True
             stored = self._rows_by_key(session, [post.key for post, _ in kept])
-            authors: dict[tuple[str, str], AuthorRow] = {}
-            new_rows: list[tuple[PostRow, str | None]] = []
+            new_rows: list[PostRow] = []
+            rebanded: list[PostRow] = []
             for post, notes in kept:
                 row = stored.get(post.key)
                 if row is not None and row.tombstoned_at is not None:
@@ -128,13 +125,19 @@ class Store:
                     row = self._new_row(post, notes, author, run_id, now)
                     session.add(row)
                     stored[post.key] = row
-                    new_rows.append((row, row.text_hash))
+                    new_rows.append(row)
                     continue
+                text_before = (row.title, row.text)
                 changed = self._merge(row, post, notes, author)
+                if (row.title, row.text) != text_before and row.duplicate_of is None:
+                    rebanded.append(row)
                 row.last_seen, row.last_run_id = now, run_id
                 outcomes["updated" if changed else "unchanged"] += 1
             session.flush()
-            outcomes.update(self._link_copies(session, new_rows))
+            linker = CopyLinker(session)
+            outcomes.update(linker.link(new_rows))
+            for row in rebanded:
+                linker.index(row)
             for outcome, count in outcomes.items():
                 counts[(platform, "stored", outcome)] += count
             self.save_counts(session, run_id, counts)
@@ -142,16 +145,25 @@ class Store:
 
     def _rows_by_key(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], PostRow]:
         rows: dict[tuple[str, str], PostRow] = {}
-        for chunk in _chunks(sorted(set(keys))):
+        for chunk in chunks(sorted(set(keys))):
             query = select(PostRow).where(tuple_(PostRow.platform, PostRow.native_id).in_(chunk))
             rows.update({(r.platform, r.native_id): r for r in session.scalars(query)})
         return rows
 
-    def _author(self, session: Session, author: Author, now: datetime,
-                cache: dict[tuple[str, str], AuthorRow]) -> AuthorRow:
+    @staticmethod
+    def _authors_by_key(session: Session, authors: Sequence[Author]) -> dict[tuple[str, str], AuthorRow]:
+        rows: dict[tuple[str, str], AuthorRow] = {}
+        for chunk in chunks(sorted({(a.platform, a.handle) for a in authors})):
+            query = select(AuthorRow).where(tuple_(AuthorRow.platform, AuthorRow.handle).in_(chunk))
+            rows.update({(r.platform, r.handle): r for r in session.scalars(query)})
+        return rows
+
+    @staticmethod
+    def _author(session: Session, author: Author, now: datetime,
+                known: dict[tuple[str, str], AuthorRow]) -> AuthorRow:
+        """The author's row from `known` (loaded for the batch), updated, or a new one added to it."""
         key = (author.platform, author.handle)
-        row = cache.get(key) or session.scalar(
-            select(AuthorRow).where(AuthorRow.platform == author.platform, AuthorRow.handle == author.handle))
+        row = known.get(key)
         if row is None:
             row = AuthorRow(platform=author.platform, handle=author.handle, platform_id=author.platform_id,
                             profile_url=author.profile_url, first_seen=now, last_seen=now, stated_minor=False)
@@ -160,7 +172,7 @@ class Store:
             row.last_seen = now
             row.platform_id = row.platform_id or author.platform_id
             row.profile_url = row.profile_url or author.profile_url
-        cache[key] = row
+        known[key] = row
         return row
 
     @staticmethod
@@ -203,51 +215,30 @@ class Store:
             row.text_hash = fingerprint(row.title, row.text)
         return changed
 
-    @staticmethod
-    def _link_copies(session: Session, new_rows: list[tuple[PostRow, str | None]]) -> Counter[str]:
-        """Point each new row whose text was seen before (stored, or earlier in this batch) at it."""
-        outcomes: Counter[str] = Counter()
-        hashes = sorted({h for _, h in new_rows if h})
-        new_ids = {row.id for row, _ in new_rows}
-        originals: dict[str, int] = {}
-        for chunk in _chunks(hashes):
-            query = (select(PostRow.text_hash, PostRow.id)
-                     .where(PostRow.text_hash.in_(chunk), PostRow.duplicate_of.is_(None),
-                            PostRow.tombstoned_at.is_(None))
-                     .order_by(PostRow.id))
-            for text_hash, post_id in session.execute(query):
-                if post_id not in new_ids:
-                    originals.setdefault(text_hash, post_id)
-        for row, text_hash in new_rows:
-            original = originals.get(text_hash) if text_hash else None
-            if original is None:
-                if text_hash:
-                    originals[text_hash] = row.id
-                outcomes["new"] += 1
-            else:
-                row.duplicate_of = original
-                outcomes["duplicate"] += 1
-        return outcomes
-
     def _tombstone(self, session: Session, posts: Sequence[Post], now: datetime) -> None:
         stored = self._rows_by_key(session, [post.key for post in posts])
         for row in stored.values():
             if row.tombstoned_at is None:
-                erase(session, row, now)
+                promoted = erase(session, row, now)
+                linker = CopyLinker(session)
+                linker.forget(row)
+                if promoted is not None:
+                    linker.index(promoted)
 
 
-def erase(session: Session, row: PostRow, now: datetime) -> None:
+def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
     """Remove a post's content and authorship, keeping only its key and the date.
 
     Copies of it that are still public become their own original: the first one found takes
-    its place, and the others point at that one.
+    its place (and is returned), and the others point at that one.
     """
     copies = list(session.scalars(select(PostRow).where(PostRow.duplicate_of == row.id).order_by(PostRow.id)))
     if copies:
-        copies[0].duplicate_of = None
+        copies[0].duplicate_of, copies[0].duplicate_kind, copies[0].similarity = None, None, None
         for copy in copies[1:]:
             copy.duplicate_of = copies[0].id
     row.tombstoned_at = now
     row.title, row.text, row.url, row.author = None, "", None, None
     row.terms, row.types, row.strategies, row.text_hash = {}, [], [], None
-    row.duplicate_of = None
+    row.duplicate_of, row.duplicate_kind, row.similarity = None, None, None
+    return copies[0] if copies else None

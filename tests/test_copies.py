@@ -1,0 +1,145 @@
+"""Reposts across platforms: exact and near copies linked to their first sighting, in both languages."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+
+import numpy as np
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from plaint.cli import app
+from plaint.export import load_pseudonymiser, write_corpus
+from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.recruit import list_candidates
+from plaint.storage.dedup import MinHasher, jaccard, near_basis, shingles
+from plaint.storage.models import PostBandRow, PostRow
+from plaint.storage.store import Annotations, Store
+
+REDDIT = ("My Character.AI bot keeps telling my persona that women should stay home and leave decisions to "
+          "men. I regenerated the reply five times and every version said the same thing. This is blatant "
+          "sexism and I'm tired of it. Has anyone found a way to stop it?")
+# The same post as a TikTok caption: a prefix, two words changed, hashtags and emoji added.
+TIKTOK = ("reposting from reddit: My Character.AI bot keeps telling my persona that women should stay home "
+          "and leave decisions to men. I regenerated the reply 5 times and every version said the same "
+          "thing. This is blatant sexism and I'm so tired of it 😤 Has anyone found a way to stop it? #cai")
+# Same topic, same vocabulary, different post: must stay separate.
+OTHER = ("My Character.AI bot told my persona that women are too emotional to lead a team. I rerolled it "
+         "twice and it kept saying it. Honestly sexist, and I don't know how to make it stop.")
+XHS = ("和星野里的男主聊工作，他居然说女孩子不用那么拼，以后嫁人在家带孩子就好。这也太爹味了吧！"
+       "我重新生成了好几次才正常一点，真的很无语。")
+# Copied to Weibo: hashtags around it, punctuation changed, one phrase cut.
+WEIBO = ("#星野# 和星野里的男主聊工作，他居然说女孩子不用那么拼，以后嫁人在家带孩子就好。这也太爹味了吧"
+         "我重新生成了好几次才正常一点 转自小红书")
+XHS_TRADITIONAL = ("和星野裡的男主聊工作，他居然說女孩子不用那麼拼，以後嫁人在家帶孩子就好。這也太爹味了吧！"
+                   "我重新生成了好幾次才正常一點，真的很無語。")
+
+
+def post(native_id: str, text: str, platform: str = "reddit", handle: str | None = None, title=None) -> Post:
+    return Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance("import"),
+                title=title, text=text, author=Author(platform, handle or f"user_{native_id}"),
+                created_at=datetime(2026, 10, 1, tzinfo=timezone.utc), visibility=Visibility.PUBLIC)
+
+
+def save(store: Store, *posts: Post) -> Counter:
+    by_platform: dict[str, list] = {}
+    for p in posts:
+        by_platform.setdefault(p.platform, []).append((p, Annotations(types=["misogyny"])))
+    outcomes: Counter = Counter()
+    run = store.start_run("t")
+    for platform, kept in by_platform.items():
+        outcomes += store.save_batch(run, platform, kept, [], [], Counter())
+    return outcomes
+
+
+def rows(store: Store) -> dict[str, PostRow]:
+    with store.database.session() as session:
+        return {r.native_id: r for r in session.scalars(select(PostRow))}
+
+
+def test_shingle_similarity_of_the_fixtures() -> None:
+    def similarity(a: str, b: str) -> float:
+        return jaccard(shingles(near_basis(None, a)), shingles(near_basis(None, b)))
+
+    assert similarity(REDDIT, TIKTOK) >= 0.8 and similarity(XHS, WEIBO) >= 0.8
+    assert similarity(REDDIT, OTHER) < 0.5
+
+
+def test_minhash_estimates_jaccard() -> None:
+    hasher = MinHasher()
+    a, b = shingles(near_basis(None, REDDIT)), shingles(near_basis(None, TIKTOK))
+    estimate = float(np.mean(hasher.signature(a) == hasher.signature(b)))
+    assert abs(estimate - jaccard(a, b)) < 0.12
+    assert hasher.band_keys(a) == MinHasher().band_keys(a)  # stable across instances and runs
+
+
+def test_a_cross_platform_repost_in_english_is_linked_to_its_first_sighting(store: Store) -> None:
+    assert save(store, post("t3_a", REDDIT)) == Counter(new=1)
+    assert save(store, post("v1", TIKTOK, platform="tiktok"), post("t3_b", OTHER)) == Counter(
+        {"near duplicate": 1, "new": 1})
+    stored = rows(store)
+    copy = stored["v1"]
+    assert copy.duplicate_of == stored["t3_a"].id and copy.duplicate_kind == "near"
+    assert 0.8 <= copy.similarity < 1.0
+    assert stored["t3_b"].duplicate_of is None
+
+
+def test_a_chinese_repost_from_xiaohongshu_to_weibo_is_linked(store: Store) -> None:
+    save(store, post("note1", XHS, platform="xiaohongshu"))
+    assert save(store, post("mblog1", WEIBO, platform="weibo")) == Counter({"near duplicate": 1})
+    assert rows(store)["mblog1"].duplicate_of == rows(store)["note1"].id
+
+
+def test_traditional_characters_are_the_same_text(store: Store) -> None:
+    save(store, post("note1", XHS, platform="xiaohongshu"))
+    assert save(store, post("mblog1", XHS_TRADITIONAL, platform="weibo")) == Counter(duplicate=1)
+
+
+def test_copies_within_one_batch_and_copies_of_copies_point_at_the_original(store: Store) -> None:
+    assert save(store, post("t3_a", REDDIT), post("t3_b", TIKTOK)) == Counter({"new": 1, "near duplicate": 1})
+    third = TIKTOK.replace("reposting from reddit", "saw this on tiktok")
+    assert save(store, post("t3_c", third)) == Counter({"near duplicate": 1})
+    stored = rows(store)
+    assert stored["t3_b"].duplicate_of == stored["t3_c"].duplicate_of == stored["t3_a"].id
+
+
+def test_short_texts_are_never_near_copies(store: Store) -> None:
+    assert save(store, post("t1_a", "same here, the bot is sexist"),
+                post("t1_b", "same here, the bot is so sexist")) == Counter(new=2)
+
+
+def test_the_original_erased_leaves_its_copy_standing_and_indexed(store: Store) -> None:
+    save(store, post("t3_a", REDDIT))
+    save(store, post("v1", TIKTOK, platform="tiktok"))
+    run = store.start_run("t")
+    store.save_batch(run, "reddit", [], [post("t3_a", REDDIT)], [], Counter())
+    stored = rows(store)
+    assert stored["v1"].duplicate_of is None and stored["v1"].duplicate_kind is None
+    with store.database.session() as session:
+        bands = dict(session.execute(select(PostBandRow.post_id, func.count()).group_by(PostBandRow.post_id)).all())
+    assert stored["t3_a"].id not in bands and bands[stored["v1"].id] == 20
+    # A later repost of the same text now links to the copy that took the original's place.
+    assert save(store, post("t3_z", REDDIT + " (edited)")) == Counter({"near duplicate": 1})
+    assert rows(store)["t3_z"].duplicate_of == stored["v1"].id
+
+
+def test_candidates_and_export_count_the_original_once_and_list_its_copies(store: Store, tmp_path) -> None:
+    save(store, post("t3_a", REDDIT, handle="first_poster"))
+    save(store, post("v1", TIKTOK, platform="tiktok", handle="reposter"))
+    assert [c.handle for c in list_candidates(store.database)] == ["first_poster"]
+    out = tmp_path / "corpus.jsonl"
+    assert write_corpus(store.database, out, load_pseudonymiser()) == 1
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["copies"] == 1 and len(row["copy_post_ids"]) == 1 and row["copy_post_ids"][0].startswith("p_")
+
+
+def test_plaint_copies_lists_each_copy_with_its_original(store: Store, tmp_path) -> None:
+    save(store, post("t3_a", REDDIT), post("t3_x", REDDIT, handle="crossposter"))
+    save(store, post("v1", TIKTOK, platform="tiktok"))
+    result = CliRunner().invoke(app, ["copies", "--db", str(tmp_path / "plaint.db"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert sorted((c["copy_platform"], c["kind"]) for c in listed) == [("reddit", "exact"), ("tiktok", "near")]
+    assert all(c["original_platform"] == "reddit" for c in listed)
