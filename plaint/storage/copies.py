@@ -1,24 +1,47 @@
 """Linking each new post that repeats an earlier one to that first sighting, inside a batch's
 transaction: exact copies by text hash, near copies by MinHash LSH band keys (see dedup.py).
 
-Only originals carry band keys. A popular complaint reposted a thousand times then costs one
-candidate, not a thousand, and every copy still points straight at the first sighting.
+Only originals carry band keys and a signature. A popular complaint reposted a thousand times
+then costs one candidate, not a thousand, and every copy points straight at the first sighting.
+Candidates found by band key are screened by their stored signature; only the few that pass are
+compared exactly, by their texts' shingles.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from plaint.storage import chunks
-from plaint.storage.dedup import THRESHOLD, MinHasher, jaccard, near_basis, shingles
+from plaint.storage.dedup import (SCREEN, THRESHOLD, MinHasher, estimated_similarity, jaccard, near_basis,
+                                  pack, shingles)
 from plaint.storage.models import PostBandRow, PostRow
 
 _HASHER = MinHasher()
+BandKey = tuple[int, int]  # (band, key)
+
+
+@dataclass
+class _Text:
+    """A text's near-duplicate identity: its shingles, signature and band keys."""
+
+    shingles: np.ndarray
+    signature: np.ndarray
+    keys: list[BandKey]
+
+    @classmethod
+    def of(cls, title: str | None, text: str, hasher: MinHasher) -> _Text | None:
+        words = near_basis(title, text)
+        if words is None:
+            return None
+        hashes = shingles(words)
+        signature = hasher.signature(hashes)
+        return cls(hashes, signature, list(enumerate(hasher.band_keys(signature))))
 
 
 class CopyLinker:
@@ -27,52 +50,50 @@ class CopyLinker:
         self.hasher = hasher
 
     def link(self, new_rows: Sequence[PostRow]) -> Counter[str]:
-        """Mark each new row new, or a copy (exact or near) of an earlier post; index its text."""
+        """Mark each new row new, or a copy (exact or near) of an earlier post; index originals."""
         outcomes: Counter[str] = Counter()
         exact = self._exact_originals(new_rows)
-        texts = {row.id: near_basis(row.title, row.text) for row in new_rows}
-        hashes = {row_id: shingles(words) for row_id, words in texts.items() if words}
-        keys = {row_id: self.hasher.band_keys(h) for row_id, h in hashes.items()}
-        stored = self._stored_candidates({(band, key) for ks in keys.values() for band, key in enumerate(ks)},
+        texts = {row.id: _Text.of(row.title, row.text, self.hasher) for row in new_rows}
+        stored = self._stored_candidates({key for t in texts.values() if t for key in t.keys},
                                          exclude={row.id for row in new_rows})
-        seen_in_batch: dict[tuple[int, int], list[tuple[int, int, np.ndarray]]] = defaultdict(list)
+        in_batch: dict[BandKey, list[tuple[int, np.ndarray]]] = defaultdict(list)
         bands: list[dict[str, int]] = []
         for row in new_rows:
+            text = texts[row.id]
             original = exact.get(row.text_hash) if row.text_hash else None
             if original is not None:
                 row.duplicate_of, row.duplicate_kind, row.similarity = original, "exact", 1.0
                 outcomes["duplicate"] += 1
-            elif row.id in hashes:
-                match = self._nearest(hashes[row.id], keys[row.id], stored, seen_in_batch)
-                if match is not None:
-                    row.duplicate_of, row.duplicate_kind, row.similarity = match
-                    outcomes["near duplicate"] += 1
-                else:
-                    outcomes["new"] += 1
-            else:
-                outcomes["new"] += 1
-            if row.duplicate_of is not None:
-                continue  # only originals are indexed: a copy is within reach of its original
+                continue
+            match = self._nearest(text, stored, in_batch) if text else None
+            if match is not None:
+                row.duplicate_of, row.duplicate_kind, row.similarity = match[0], "near", match[1]
+                outcomes["near duplicate"] += 1
+                continue
+            outcomes["new"] += 1
             if row.text_hash:
                 exact.setdefault(row.text_hash, row.id)
-            for band, key in enumerate(keys.get(row.id, ())):
-                seen_in_batch[(band, key)].append((row.id, row.id, hashes[row.id]))
-                bands.append({"band": band, "key": key, "post_id": row.id})
+            if text:
+                row.minhash = pack(text.signature)
+                for band, key in text.keys:
+                    in_batch[(band, key)].append((row.id, text.shingles))
+                    bands.append({"band": band, "key": key, "post_id": row.id})
         if bands:
             self.session.execute(insert(PostBandRow.__table__), bands)
         return outcomes
 
     def index(self, row: PostRow) -> None:
-        """(Re)compute the band keys of a stored original whose text changed, or of a copy that
-        became an original because the post it copied was erased."""
+        """(Re)index a stored original whose text changed, or a copy that became an original
+        because the post it copied was erased."""
         self.forget(row)
-        words = near_basis(row.title, row.text)
-        if words:
+        text = _Text.of(row.title, row.text, self.hasher)
+        if text:
+            row.minhash = pack(text.signature)
             self.session.execute(insert(PostBandRow.__table__), [
-                {"band": band, "key": key, "post_id": row.id}
-                for band, key in enumerate(self.hasher.band_keys(shingles(words)))])
+                {"band": band, "key": key, "post_id": row.id} for band, key in text.keys])
 
     def forget(self, row: PostRow) -> None:
+        row.minhash = None
         self.session.execute(delete(PostBandRow).where(PostBandRow.post_id == row.id))
 
     def _exact_originals(self, new_rows: Sequence[PostRow]) -> dict[str, int]:
@@ -89,41 +110,45 @@ class CopyLinker:
                     originals.setdefault(text_hash, post_id)
         return originals
 
-    def _stored_candidates(self, band_keys: set[tuple[int, int]], exclude: set[int]
-                           ) -> dict[tuple[int, int], list[tuple[int, int, np.ndarray]]]:
-        """For each band key, the stored posts that share it: (id, its original's id, shingles)."""
-        posts: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        for chunk in chunks(sorted(band_keys)):
-            query = select(PostBandRow.band, PostBandRow.key, PostBandRow.post_id).where(
-                tuple_(PostBandRow.band, PostBandRow.key).in_(chunk))
+    def _stored_candidates(self, band_keys: set[BandKey], exclude: set[int]) -> dict[BandKey, list[tuple[int, bytes]]]:
+        """For each band key, the stored originals that share it, with their packed signatures."""
+        sharing: dict[int, set[BandKey]] = defaultdict(set)
+        for chunk in chunks(sorted({key for _, key in band_keys})):
+            query = select(PostBandRow.band, PostBandRow.key, PostBandRow.post_id).where(PostBandRow.key.in_(chunk))
             for band, key, post_id in self.session.execute(query):
-                if post_id not in exclude:
-                    posts[post_id].add((band, key))
-        found: dict[tuple[int, int], list[tuple[int, int, np.ndarray]]] = defaultdict(list)
-        for chunk in chunks(sorted(posts)):
-            query = select(PostRow.id, PostRow.duplicate_of, PostRow.title, PostRow.text).where(
-                PostRow.id.in_(chunk), PostRow.tombstoned_at.is_(None))
-            for post_id, duplicate_of, title, text in self.session.execute(query):
-                words = near_basis(title, text)
-                if words:
-                    entry = (post_id, duplicate_of or post_id, shingles(words))
-                    for band_key in posts[post_id]:
-                        found[band_key].append(entry)
+                if post_id not in exclude and (band, key) in band_keys:
+                    sharing[post_id].add((band, key))
+        found: dict[BandKey, list[tuple[int, bytes]]] = defaultdict(list)
+        for chunk in chunks(sorted(sharing)):
+            query = select(PostRow.id, PostRow.minhash).where(
+                PostRow.id.in_(chunk), PostRow.tombstoned_at.is_(None), PostRow.minhash.is_not(None))
+            for post_id, packed in self.session.execute(query):
+                for band_key in sharing[post_id]:
+                    found[band_key].append((post_id, packed))
         return found
 
-    @staticmethod
-    def _nearest(hashes: np.ndarray, keys: list[int],
-                 stored: dict[tuple[int, int], list[tuple[int, int, np.ndarray]]],
-                 batch: dict[tuple[int, int], list[tuple[int, int, np.ndarray]]]) -> tuple[int, str, float] | None:
-        """The original of the most similar earlier post at or above the threshold, if any."""
+    def _nearest(self, text: _Text, stored: dict[BandKey, list[tuple[int, bytes]]],
+                 in_batch: dict[BandKey, list[tuple[int, np.ndarray]]]) -> tuple[int, float] | None:
+        """The earliest-indexed most similar original at or above the threshold, and the similarity."""
+        exact_checks: dict[int, np.ndarray | None] = {}
+        for band_key in text.keys:
+            for post_id, packed in stored.get(band_key, ()):
+                if post_id not in exact_checks and estimated_similarity(text.signature, packed) >= SCREEN:
+                    exact_checks[post_id] = None  # texts loaded below, in one query
+            for post_id, hashes in in_batch.get(band_key, ()):
+                exact_checks.setdefault(post_id, hashes)
+        self._load_shingles(exact_checks)
         best: tuple[float, int] | None = None
-        checked: set[int] = set()
-        for band, key in enumerate(keys):
-            for post_id, root, other_hashes in [*stored.get((band, key), ()), *batch.get((band, key), ())]:
-                if post_id in checked:
-                    continue
-                checked.add(post_id)
-                similarity = jaccard(hashes, other_hashes)
-                if similarity >= THRESHOLD and (best is None or (similarity, -root) > (best[0], -best[1])):
-                    best = (similarity, root)
-        return None if best is None else (best[1], "near", round(best[0], 3))
+        for post_id, hashes in exact_checks.items():
+            similarity = jaccard(text.shingles, hashes) if hashes is not None else 0.0
+            if similarity >= THRESHOLD and (best is None or (similarity, -post_id) > (best[0], -best[1])):
+                best = (similarity, post_id)
+        return None if best is None else (best[1], round(best[0], 3))
+
+    def _load_shingles(self, wanted: dict[int, np.ndarray | None]) -> None:
+        missing = [post_id for post_id, hashes in wanted.items() if hashes is None]
+        for chunk in chunks(missing):
+            for post_id, title, body in self.session.execute(
+                    select(PostRow.id, PostRow.title, PostRow.text).where(PostRow.id.in_(chunk))):
+                words = near_basis(title, body)
+                wanted[post_id] = shingles(words) if words else None

@@ -29,6 +29,9 @@ SHINGLE = 4
 THRESHOLD = 0.8
 BANDS, ROWS = 20, 6  # 120 hash functions; a pair at Jaccard 0.8 shares a band with p > 0.99
 _PRIME = np.uint64(4294967311)  # the first prime above 2**32: (a*x + b) stays within 64 bits
+# Candidates whose signatures agree on less than this share are not worth an exact comparison
+# (at 120 hash functions the estimate's standard deviation near 0.8 is about 0.04).
+SCREEN = 0.65
 
 
 def letters(text: str) -> str:
@@ -86,8 +89,18 @@ class MinHasher:
             signature = np.minimum(signature, ((a * block + b) % _PRIME).min(axis=1))
         return signature
 
-    def band_keys(self, hashes: np.ndarray) -> list[int]:
-        """One signed 63-bit key per band (it fits a BIGINT column on any database)."""
-        bands = self.signature(hashes).astype("<u8").reshape(BANDS, ROWS)
+    @staticmethod
+    def band_keys(signature: np.ndarray) -> list[int]:
+        """One non-negative 63-bit key per band (it fits a BIGINT column on any database)."""
+        bands = signature.astype("<u8").reshape(BANDS, ROWS)
         return [int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8, person=bytes([band])).digest(),
                                "little") >> 1 for band, row in enumerate(bands)]
+
+
+def pack(signature: np.ndarray) -> bytes:
+    return signature.astype("<u4").tobytes()
+
+
+def estimated_similarity(signature: np.ndarray, packed: bytes) -> float:
+    """The share of MinHash values two texts agree on: an unbiased estimate of their Jaccard."""
+    return float(np.mean(signature.astype("<u4") == np.frombuffer(packed, dtype="<u4")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -84,6 +84,9 @@ class PostRow(Base):
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id"))
     duplicate_kind: Mapped[str | None] = mapped_column(String(8))  # exact | near
     similarity: Mapped[float | None]
+    # MinHash signature of an original's text (120 x uint32): candidates are screened with it
+    # before their texts are compared exactly.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Provenance.
     route: Mapped[str] = mapped_column(String(32))
     query: Mapped[str | None] = mapped_column(Text)
@@ -106,8 +109,10 @@ class PostBandRow(Base):
 
     __tablename__ = "post_bands"
 
-    band: Mapped[int] = mapped_column(primary_key=True)
+    # Key first: lookups are `key IN (...)`, which every database serves from the primary key
+    # (SQLite scans the table for a row-value `(band, key) IN (...)`).
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaint import __version__
@@ -145,17 +145,19 @@ class Store:
 
     def _rows_by_key(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], PostRow]:
         rows: dict[tuple[str, str], PostRow] = {}
-        for chunk in chunks(sorted(set(keys))):
-            query = select(PostRow).where(tuple_(PostRow.platform, PostRow.native_id).in_(chunk))
-            rows.update({(r.platform, r.native_id): r for r in session.scalars(query)})
+        for platform, ids in _grouped(keys).items():
+            for chunk in chunks(ids):
+                query = select(PostRow).where(PostRow.platform == platform, PostRow.native_id.in_(chunk))
+                rows.update({(r.platform, r.native_id): r for r in session.scalars(query)})
         return rows
 
     @staticmethod
     def _authors_by_key(session: Session, authors: Sequence[Author]) -> dict[tuple[str, str], AuthorRow]:
         rows: dict[tuple[str, str], AuthorRow] = {}
-        for chunk in chunks(sorted({(a.platform, a.handle) for a in authors})):
-            query = select(AuthorRow).where(tuple_(AuthorRow.platform, AuthorRow.handle).in_(chunk))
-            rows.update({(r.platform, r.handle): r for r in session.scalars(query)})
+        for platform, handles in _grouped([(a.platform, a.handle) for a in authors]).items():
+            for chunk in chunks(handles):
+                query = select(AuthorRow).where(AuthorRow.platform == platform, AuthorRow.handle.in_(chunk))
+                rows.update({(r.platform, r.handle): r for r in session.scalars(query)})
         return rows
 
     @staticmethod
@@ -224,6 +226,15 @@ class Store:
                 linker.forget(row)
                 if promoted is not None:
                     linker.index(promoted)
+
+
+def _grouped(keys: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """(platform, id) pairs as sorted distinct ids per platform: `platform = ? AND id IN (...)`
+    is served by the unique index, where SQLite scans for a row-value `(platform, id) IN (...)`."""
+    grouped: dict[str, set[str]] = {}
+    for platform, value in keys:
+        grouped.setdefault(platform, set()).add(value)
+    return {platform: sorted(values) for platform, values in grouped.items()}
 
 
 def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
