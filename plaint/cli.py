@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,10 +18,13 @@ from plaint.collectors.registry import collector_sources
 from plaint.config import default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import PlaintError
-from plaint.export import Pseudonymiser, load_pseudonymiser, write_corpus
+from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
+from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.filters.relevance import Tagger
 from plaint.pipeline import Pipeline, Progress, RunSummary
-from plaint.recruit import list_candidates
+from plaint.recruit import (CandidateFilter, contact_history, list_candidates, resolve_author, sample_candidates,
+                            set_contact_status)
+from plaint.report import build_report, render_html
 from plaint.render import FORMATS, TerminalProgress, print_summary, summary_dict, write_rows
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.readout import copies as read_copies
@@ -117,29 +121,90 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
                sys.stdout, title="recent runs")
 
 
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise _fail(f"--since {value!r}: write a date as YYYY-MM-DD") from None
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
 @app.command()
 def candidates(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: FormatOption = "table",
+    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="Only this platform (repeatable).")] = None,
+    type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Wrote about this discrimination type (repeatable).")] = None,
+    strategy: Annotated[Optional[list[str]], typer.Option("--strategy", "-s", help="Described this alignment strategy (repeatable).")] = None,
+    min_posts: Annotated[int, typer.Option("--min-posts", help="At least this many kept posts.")] = 1,
+    since: Annotated[Optional[str], typer.Option("--since", help="Posted on or after this date (YYYY-MM-DD).")] = None,
+    sample: Annotated[Optional[int], typer.Option("--sample", help="Draw this many, reproducibly.")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
+    stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
 ) -> None:
-    """Authors of kept posts who may be invited to an interview, one row each."""
-    if fmt not in FORMATS:
-        raise _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    """Authors of kept posts who may be invited to an interview, one row each.
+
+    Never listed: do-not-contact, authors whose posts were deleted, authors of locked threads,
+    posts without an author, authors who stated they are under 18.
+    """
+    _check_format(fmt)
+    if sample is not None and seed is None:
+        raise _fail("--sample needs --seed, so the same sample can be drawn again")
     with _reported_errors():
-        rows = [c.to_dict() for c in list_candidates(Database(database_url(db)))]
-    columns = ("platform", "handle", "profile_url", "posts", "types", "strategies", "latest_post_at",
-               "latest_post_url")
-    write_rows(rows, columns, fmt, sys.stdout, title=f"{len(rows)} candidate participants")
+        where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
+                                _since(since))
+        rows = list_candidates(Database(database_url(db)), load_pseudonymiser(), where)
+        if sample is not None:
+            rows = sample_candidates(rows, sample, seed or 0, stratify)
+    columns = ("platform", "handle", "profile_url", "message_url", "posts", "types", "strategies",
+               "first_post_at", "latest_post_at", "contact_status", "post_urls")
+    dicts = [c.to_dict() for c in rows]
+    if fmt == "table":  # what fits a terminal; csv and json carry every column
+        columns = ("platform", "handle", "profile_url", "posts", "types", "strategies", "latest_post_at",
+                   "contact_status")
+        for row in dicts:
+            row["latest_post_at"] = (row["latest_post_at"] or "")[:10]
+    write_rows(dicts, columns, fmt, sys.stdout, title=f"{len(rows)} candidate participants")
+
+
+@app.command()
+def contact(
+    author: Annotated[str, typer.Argument(help="platform:handle (or a handle found on one platform only).")],
+    status: Annotated[Optional[str], typer.Argument(help="new, invited, replied, agreed, declined or do-not-contact; "
+                                                    "leave out to show the history.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="A note kept with this change.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Record an author's contact status (time-stamped), and show their contact history."""
+    _check_format(fmt)
+    with _reported_errors():
+        database = Database(database_url(db))
+        pseudonym = load_pseudonymiser()
+        if status is None:
+            platform, handle = resolve_author(database, author)
+        else:
+            platform, handle = set_contact_status(database, pseudonym, author, status, note)
+        rows = contact_history(database, pseudonym, platform, handle)
+    write_rows(rows, ("at", "status", "note"), fmt, sys.stdout, title=f"{platform}:{handle}")
 
 
 @app.command("copies")
 def list_copies(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original."""
-    if fmt not in FORMATS:
-        raise _fail(f"--format {fmt!r}: use one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     with _reported_errors():
         rows = read_copies(Database(database_url(db)))
     columns = ("original_platform", "original_url", "copy_platform", "copy_community", "copy_url", "kind",
@@ -149,16 +214,43 @@ def list_copies(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv or .jsonl.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv, .jsonl or .xlsx.")],
     db: DbOption = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv, jsonl or xlsx (default: from --out).")] = None,
+    sample: Annotated[Optional[int], typer.Option("--sample", help="Export this many posts, drawn reproducibly.")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
+    stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
+    identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
 ) -> None:
-    """Write the corpus (one row per kept post, authors as keyed pseudonyms) for coding."""
+    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it."""
     with _reported_errors():
         database = Database(database_url(db))
         pseudonym = load_pseudonymiser()
-        count = write_corpus(database, out, pseudonym)
+        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified))
     _announce_new_key(pseudonym)
-    typer.echo(f"wrote {count} posts to {out}")
+    if identified:
+        typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)
+    typer.echo(f"wrote {result.rows} posts to {out}")
+    typer.echo(f"methods manifest: {result.manifest_json} and {result.manifest_md}")
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
+) -> None:
+    """The corpus at a glance: found to kept, posts per type and platform, posts over time."""
+    with _reported_errors():
+        data = build_report(Database(database_url(db)))
+    write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
+               title="from found to kept")
+    write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,
+               title="posts per discrimination type and platform")
+    months = [{"month": m, **{p: data["by_month"][p].get(m, 0) for p in data["platforms"]}} for m in data["months"]]
+    write_rows(months, ("month", *data["platforms"]), "table", sys.stdout, title="posts per month")
+    if out is not None:
+        out.write_text(render_html(data), encoding="utf-8")
+        typer.echo(f"wrote {out}")
 
 
 def _announce_new_key(pseudonym: Pseudonymiser) -> None:

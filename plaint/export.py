@@ -1,92 +1,83 @@
-"""The corpus file a study analyses: one row per kept post, authors as keyed pseudonyms.
-
-A plain hash of a public id can be reversed by hashing every handle, so pseudonyms are
-HMAC-SHA256 with a secret kept outside the corpus: `$PLAINT_SECRET`, or a key file created on
-first use (0600). The same secret gives the same pseudonyms in every export, so a team can join
-files; without it nobody can go back from a pseudonym to a handle.
-"""
+"""The corpus file a study analyses: one row per kept post, authors as keyed pseudonyms, and next
+to it a methods manifest (JSON, and a Markdown paragraph a methods section can start from)."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import json
-import os
-import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plaint.config import TYPE_CODES
 from plaint.errors import ConfigError
+from plaint.manifest import build_manifest, methods_paragraph
+from plaint.pseudonym import Pseudonymiser
+from plaint.sampling import sample
 from plaint.storage.database import Database
 from plaint.storage.models import PostRow
 from plaint.storage.readout import corpus
 
-MIN_SECRET_LENGTH = 16
 CODER_COLUMNS = ("code_types", "code_strategies", "coder_notes")
 COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "title", "text",
            "author", "types", "strategies", "score", "num_comments", "copies", "copy_post_ids",
            "route") + CODER_COLUMNS
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-
-
-def default_key_file() -> Path:
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "plaint" / "pseudonym.key"
+IDENTIFYING_COLUMNS = ("url", "author_handle", "author_profile_url")
+LIST_COLUMNS = ("types", "strategies", "copy_post_ids")
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+STRATIFY = ("platform", "type")
+IDENTIFIED_WARNING = ("this export names authors and links to their posts: verbatim quotes can be traced "
+                      "back to them; keep the file where the ethics approval says identifiable data go")
 
 
 @dataclass(frozen=True)
-class Pseudonymiser:
-    secret: bytes
-    source: str
-    created: bool = False
+class ExportOptions:
+    fmt: str | None = None  # csv | jsonl | xlsx; None: from the file's suffix
+    sample: int | None = None
+    seed: int | None = None
+    stratify: str | None = None
+    identified: bool = False
 
-    def __call__(self, kind: str, *parts: str) -> str:
-        """A stable pseudonym such as `a_3f9c…` for an author or `p_…` for a post."""
-        message = "\x1f".join((kind,) + parts).encode("utf-8")
-        return f"{kind}_{hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:20]}"
-
-
-def load_pseudonymiser() -> Pseudonymiser:
-    """The secret from `$PLAINT_SECRET`, else the key file (`$PLAINT_KEY_FILE` or ~/.config/plaint)."""
-    env = os.environ.get("PLAINT_SECRET")
-    if env is not None:
-        if len(env) < MIN_SECRET_LENGTH:
-            raise ConfigError(f"PLAINT_SECRET is shorter than {MIN_SECRET_LENGTH} characters; use a long "
-                              "random value (for example: python -c 'import secrets; print(secrets.token_hex(32))')")
-        return Pseudonymiser(env.encode("utf-8"), "PLAINT_SECRET")
-    path = Path(os.environ.get("PLAINT_KEY_FILE") or default_key_file())
-    if path.exists():
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < MIN_SECRET_LENGTH:
-            raise ConfigError(f"{path}: the pseudonym key is shorter than {MIN_SECRET_LENGTH} characters")
-        return Pseudonymiser(key.encode("ascii"), str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    return Pseudonymiser(key.encode("ascii"), str(path), created=True)
+    def check(self) -> None:
+        if self.sample is not None and (self.sample < 1 or self.seed is None):
+            raise ConfigError("--sample needs a size of 1 or more and a --seed, so the same sample can be drawn again")
+        if self.stratify is not None and self.sample is None:
+            raise ConfigError("--stratify goes with --sample")
+        if self.stratify not in (None, *STRATIFY):
+            raise ConfigError(f"--stratify {self.stratify!r}: use one of {', '.join(STRATIFY)}")
 
 
-def export_format(path: Path) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ConfigError(f"{path}: cannot tell the format from the suffix; use .csv or .jsonl")
-    return fmt
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    manifest_json: Path
+    manifest_md: Path
 
 
-def corpus_rows(database: Database, pseudonym: Pseudonymiser) -> Iterator[dict[str, Any]]:
+def export_format(path: Path, fmt: str | None = None) -> str:
+    if fmt is not None:
+        if fmt not in set(FORMATS.values()):
+            raise ConfigError(f"--format {fmt!r}: use csv, jsonl or xlsx")
+        return fmt
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise ConfigError(f"{path}: cannot tell the format from the suffix; use .csv, .jsonl or .xlsx, or --format")
+    return found
+
+
+def corpus_rows(database: Database, pseudonym: Pseudonymiser, identified: bool = False) -> Iterator[dict[str, Any]]:
     for row, copies in corpus(database):
-        yield _row(row, copies, pseudonym)
+        yield _row(row, copies, pseudonym, identified)
 
 
-def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser) -> dict[str, Any]:
-    author = pseudonym("a", row.author.platform, row.author.handle) if row.author else None
-    return {
-        "post_id": pseudonym("p", row.platform, row.native_id),
+def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser, identified: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"post_id": pseudonym.post(row.platform, row.native_id)}
+    if identified:
+        out.update(url=row.url, author_handle=row.author.handle if row.author else None,
+                   author_profile_url=row.author.profile_url if row.author else None)
+    out.update({
         "platform": row.platform,
         "kind": row.kind,
         "community": row.community,
@@ -94,38 +85,88 @@ def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser) 
         "language": row.language,
         "title": row.title,
         "text": row.text,
-        "author": author,
+        "author": pseudonym.author(row.author.platform, row.author.handle) if row.author else None,
         "types": list(row.types),
         "strategies": list(row.strategies),
         "score": row.score,
         "num_comments": row.num_comments,
         "copies": len(copies),
-        "copy_post_ids": [pseudonym("p", platform, native_id) for platform, native_id in copies],
+        "copy_post_ids": [pseudonym.post(platform, native_id) for platform, native_id in copies],
         "route": row.route,
         **{column: "" for column in CODER_COLUMNS},
-    }
+    })
+    return out
 
 
-def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser) -> int:
-    """Write the corpus to `out` (CSV or JSONL by suffix); returns the number of rows.
+def _stratum(name: str | None):  # type: ignore[no-untyped-def]
+    if name == "platform":
+        return lambda row: row["platform"]
+    if name == "type":  # the first of the study's types the post was tagged with
+        return lambda row: min(row["types"], key=TYPE_CODES.index) if row["types"] else "none"
+    return None
 
-    The file is written next to its final name and moved into place, so a failed export never
-    leaves half a file where a finished one was.
-    """
-    fmt = export_format(out)
-    partial = out.with_name(out.name + ".partial")
-    count = 0
-    with open(partial, "w", encoding="utf-8", newline="") as handle:
-        if fmt == "csv":
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            for row in corpus_rows(database, pseudonym):
-                writer.writerow({**row, **{name: "; ".join(row[name])
-                                           for name in ("types", "strategies", "copy_post_ids")}})
-                count += 1
-        else:
-            for row in corpus_rows(database, pseudonym):
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-                count += 1
-    partial.replace(out)
-    return count
+
+def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
+                 options: ExportOptions = ExportOptions()) -> ExportResult:
+    """Write the corpus and its manifest. Each file is written beside its final name and moved
+    into place, so a failed export never leaves half a file where a finished one was."""
+    options.check()
+    fmt = export_format(out, options.fmt)
+    rows: Sequence[dict[str, Any]] = list(corpus_rows(database, pseudonym, options.identified))
+    available = len(rows)
+    if options.sample is not None:
+        assert options.seed is not None
+        rows = sample(rows, options.sample, options.seed, identity=lambda r: r["post_id"],
+                      stratum=_stratum(options.stratify))
+    columns = (COLUMNS[:1] + IDENTIFYING_COLUMNS + COLUMNS[1:]) if options.identified else COLUMNS
+    _atomic(out, lambda partial: _WRITERS[fmt](partial, rows, columns))
+    manifest = build_manifest(database, rows, available, options, out.name)
+    manifest_json = out.with_name(out.stem + ".manifest.json")
+    manifest_md = out.with_name(out.stem + ".methods.md")
+    _atomic(manifest_json, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                                  encoding="utf-8"))
+    _atomic(manifest_md, lambda p: p.write_text(methods_paragraph(manifest) + "\n", encoding="utf-8"))
+    return ExportResult(out, len(rows), manifest_json, manifest_md)
+
+
+def _atomic(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+    partial = path.with_name(path.name + ".partial")
+    try:
+        write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _joined(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: "; ".join(v) if k in LIST_COLUMNS else v for k, v in row.items()}
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer.writeheader()
+        writer.writerows(_joined(row) for row in rows)
+
+
+def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # control characters Excel cannot hold
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("corpus")
+    sheet.append(list(columns))
+    for row in rows:
+        joined = _joined(row)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v
+                      for v in (joined[c] for c in columns)])
+    book.save(path)
+
+
+_WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}

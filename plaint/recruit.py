@@ -1,17 +1,44 @@
 """Candidate participants: the authors of kept posts whom the study may invite to an interview.
 
-Never listed: posts without an author, authors of a locked thread (its moderators closed it),
-authors who stated they are under 18, and posts erased because they left public view.
+Never listed: posts without an author (TikTok comments), authors marked do-not-contact (even
+after a purge: the list keeps their keyed pseudonym), authors whose post was deleted or hidden on
+the platform, authors of a locked thread (its moderators closed it), and authors who stated they
+are under 18. Copies count once, under the original's author.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from plaint.config import STRATEGY_CODES, TYPE_CODES
+from plaint.errors import PlaintError
+from plaint.pseudonym import Pseudonymiser
+from plaint.sampling import sample
+from plaint.storage.contacts import DO_NOT_CONTACT, do_not_contact_keys, find_authors, history, record_status
 from plaint.storage.database import Database
 from plaint.storage.readout import authors_with_posts
+
+STATUSES = ("new", "invited", "replied", "agreed", "declined", DO_NOT_CONTACT)
+STRATIFY = ("platform", "type")
+# Where a platform has a page to write to a user from; elsewhere the profile is the way in.
+MESSAGE_URLS = {"reddit": "https://www.reddit.com/message/compose/?to={handle}"}
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    platforms: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    min_posts: int = 1
+    since: datetime | None = None
+
+    def __post_init__(self) -> None:
+        for value, codes, what in ((self.types, TYPE_CODES, "type"), (self.strategies, STRATEGY_CODES, "strategy")):
+            unknown = [v for v in value if v not in codes]
+            if unknown:
+                raise PlaintError(f"unknown {what} {unknown[0]!r}; use one of {', '.join(codes)}")
 
 
 @dataclass(frozen=True)
@@ -19,34 +46,109 @@ class Candidate:
     platform: str
     handle: str
     profile_url: str | None
+    message_url: str | None
     posts: int
     types: list[str]
     strategies: list[str]
+    first_post_at: datetime | None
     latest_post_at: datetime | None
-    latest_post_url: str | None
+    contact_status: str
+    post_urls: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         row = asdict(self)
-        row["latest_post_at"] = self.latest_post_at.isoformat() if self.latest_post_at else None
+        for name in ("first_post_at", "latest_post_at"):
+            row[name] = row[name].isoformat() if row[name] else None
         return row
 
 
-def list_candidates(database: Database) -> list[Candidate]:
-    """One row per contactable author, most posts first."""
+def list_candidates(database: Database, pseudonym: Pseudonymiser,
+                    where: CandidateFilter = CandidateFilter()) -> list[Candidate]:
+    """One row per contactable author matching `where`, most posts first."""
+    blocked = do_not_contact_keys(database)
     candidates = []
     for author, posts in authors_with_posts(database):
-        if author.stated_minor or any(post.no_contact for post in posts):
+        if (author.stated_minor or author.deleted_content or author.contact_status == DO_NOT_CONTACT
+                or any(post.no_contact for post in posts)
+                or pseudonym.author(author.platform, author.handle) in blocked):
             continue
-        latest = max(posts, key=lambda p: (p.created_at is not None, p.created_at or datetime.min, p.id))
+        types = sorted({c for p in posts for c in p.types}, key=TYPE_CODES.index)
+        strategies = sorted({c for p in posts for c in p.strategies}, key=STRATEGY_CODES.index)
+        dates = sorted(p.created_at for p in posts if p.created_at)
+        if not _matches(where, author.platform, len(posts), types, strategies, dates):
+            continue
+        message = MESSAGE_URLS.get(author.platform)
         candidates.append(Candidate(
-            platform=author.platform,
-            handle=author.handle,
-            profile_url=author.profile_url,
-            posts=len(posts),
-            types=sorted({code for post in posts for code in post.types}),
-            strategies=sorted({code for post in posts for code in post.strategies}),
-            latest_post_at=latest.created_at,
-            latest_post_url=latest.url,
-        ))
+            platform=author.platform, handle=author.handle, profile_url=author.profile_url,
+            message_url=message.format(handle=author.handle) if message else None,
+            posts=len(posts), types=types, strategies=strategies,
+            first_post_at=dates[0] if dates else None, latest_post_at=dates[-1] if dates else None,
+            contact_status=author.contact_status, post_urls=[p.url for p in posts if p.url]))
     candidates.sort(key=lambda c: (-c.posts, c.platform, c.handle.lower()))
     return candidates
+
+
+def _matches(where: CandidateFilter, platform: str, count: int, types: list[str], strategies: list[str],
+             dates: list[datetime]) -> bool:
+    return ((not where.platforms or platform in where.platforms)
+            and (not where.types or bool(set(where.types) & set(types)))
+            and (not where.strategies or bool(set(where.strategies) & set(strategies)))
+            and count >= where.min_posts
+            and (where.since is None or bool(dates and dates[-1] >= where.since)))
+
+
+def sample_candidates(candidates: list[Candidate], size: int, seed: int, stratify: str | None) -> list[Candidate]:
+    """A reproducible purposive sample; `stratify` by platform or by first discrimination type."""
+    strata = {None: None, "platform": lambda c: c.platform,
+              "type": lambda c: c.types[0] if c.types else "none"}
+    if stratify not in strata:
+        raise PlaintError(f"--stratify {stratify!r}: use one of {', '.join(STRATIFY)}")
+    return sample(candidates, size, seed, identity=lambda c: f"{c.platform}:{c.handle.lower()}",
+                  stratum=strata[stratify])
+
+
+def set_contact_status(database: Database, pseudonym: Pseudonymiser, author: str, status: str,
+                       note: str | None = None) -> tuple[str, str]:
+    """Record `status` for AUTHOR ("platform:handle", or a handle found on one platform only).
+
+    do-not-contact may name an author plaint has not stored (someone who wrote to the team): the
+    keyed pseudonym goes on the list, and they will never be listed.
+    """
+    if status not in STATUSES:
+        raise PlaintError(f"status {status!r}: use one of {', '.join(STATUSES)}")
+    platform, handle = _split(author)
+    found = find_authors(database, platform, handle)
+    if len(found) > 1:
+        options = ", ".join(f"{p}:{h}" for _, p, h in found)
+        raise PlaintError(f"{author!r} names several authors ({options}); write it as platform:handle")
+    if not found:
+        if status != DO_NOT_CONTACT or platform is None:
+            raise PlaintError(f"no stored author {author!r}" + ("" if platform else
+                              "; write it as platform:handle (for example reddit:some_user)"))
+        record_status(database, None, pseudonym.author(platform, handle), status, note)
+        return platform, handle
+    author_id, platform, handle = found[0]
+    record_status(database, author_id, pseudonym.author(platform, handle), status, note)
+    return platform, handle
+
+
+def resolve_author(database: Database, author: str) -> tuple[str, str]:
+    """The one stored (platform, handle) that AUTHOR names."""
+    platform, handle = _split(author)
+    found = find_authors(database, platform, handle)
+    if len(found) != 1:
+        options = ", ".join(f"{p}:{h}" for _, p, h in found)
+        raise PlaintError(f"{author!r} names several authors ({options}); write it as platform:handle" if found
+                          else f"no stored author {author!r}")
+    return found[0][1], found[0][2]
+
+
+def contact_history(database: Database, pseudonym: Pseudonymiser, platform: str, handle: str) -> list[dict[str, Any]]:
+    return history(database, pseudonym.author(platform, handle))
+
+
+def _split(author: str) -> tuple[str | None, str]:
+    platform, sep, handle = author.partition(":")
+    if sep and platform and handle and platform.isidentifier():
+        return platform.lower(), handle
+    return None, author

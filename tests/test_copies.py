@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from plaint.cli import app
-from plaint.export import load_pseudonymiser, write_corpus
+from plaint.export import write_corpus
+from plaint.pseudonym import load_pseudonymiser
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.recruit import list_candidates
 from plaint.storage.dedup import MinHasher, jaccard, near_basis, shingles
@@ -129,9 +130,9 @@ def test_the_original_erased_leaves_its_copy_standing_and_indexed(store: Store) 
 def test_candidates_and_export_count_the_original_once_and_list_its_copies(store: Store, tmp_path) -> None:
     save(store, post("t3_a", REDDIT, handle="first_poster"))
     save(store, post("v1", TIKTOK, platform="tiktok", handle="reposter"))
-    assert [c.handle for c in list_candidates(store.database)] == ["first_poster"]
+    assert [c.handle for c in list_candidates(store.database, load_pseudonymiser())] == ["first_poster"]
     out = tmp_path / "corpus.jsonl"
-    assert write_corpus(store.database, out, load_pseudonymiser()) == 1
+    assert write_corpus(store.database, out, load_pseudonymiser()).rows == 1
     row = json.loads(out.read_text(encoding="utf-8"))
     assert row["copies"] == 1 and len(row["copy_post_ids"]) == 1 and row["copy_post_ids"][0].startswith("p_")
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from plaint.collectors.reddit import RedditCollector, connect
 from plaint.config import Config, default_config
 from plaint.demo.cassette import cassette_session, load_interactions
-from plaint.export import Pseudonymiser, write_corpus
+from plaint.export import write_corpus
+from plaint.pseudonym import Pseudonymiser
 from plaint.pipeline import Pipeline, Progress, RunSummary
 from plaint.recruit import Candidate, list_candidates
 from plaint.storage.database import Database
@@ -52,6 +53,6 @@ def run_demo(database: Database, export_path: Path, pseudonym: Pseudonymiser,
     reddit = connect(session, env=_CREDENTIALS)
     summary = Pipeline(config, Store(database), progress=progress).run(
         {"reddit": lambda: RedditCollector(reddit, config)}, command="demo")
-    exported = write_corpus(database, export_path, pseudonym)
-    return DemoResult(summary, list_candidates(database), export_path, exported, adapter.unplayed())
+    exported = write_corpus(database, export_path, pseudonym).rows
+    return DemoResult(summary, list_candidates(database, pseudonym), export_path, exported, adapter.unplayed())
 

@@ -43,6 +43,10 @@ class AuthorRow(Base):
     profile_url: Mapped[str | None] = mapped_column(Text)
     # Set when the author says of themselves they are under 18: never a candidate, whatever else.
     stated_minor: Mapped[bool] = mapped_column(default=False)
+    # Set when a post of theirs was deleted or hidden on the platform: they are not contacted.
+    deleted_content: Mapped[bool] = mapped_column(default=False)
+    # new | invited | replied | agreed | declined | do-not-contact (history in contact_events)
+    contact_status: Mapped[str] = mapped_column(String(16), default="new")
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
 
@@ -102,6 +106,29 @@ class PostRow(Base):
     tombstoned_at: Mapped[datetime | None]
 
     author: Mapped[AuthorRow | None] = relationship(back_populates="posts")
+
+
+class ContactEventRow(Base):
+    """One change of an author's contact status. `author_key` is the author's keyed pseudonym, so
+    the history outlives a purge of the author's row without naming them."""
+
+    __tablename__ = "contact_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id", ondelete="SET NULL"))
+    author_key: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class DoNotContactRow(Base):
+    """Authors who must never be listed again, by keyed pseudonym: survives any purge."""
+
+    __tablename__ = "do_not_contact"
+
+    author_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    added_at: Mapped[datetime]
 
 
 class PostBandRow(Base):

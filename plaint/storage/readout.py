@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from plaint.storage.database import Database
-from plaint.storage.models import AuthorRow, PostRow, RunCountRow, RunRow
+from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
 
 
 def _in_corpus():  # type: ignore[no-untyped-def]
@@ -101,3 +101,44 @@ def recent_runs(database: Database, limit: int = 10) -> list[dict[str, Any]]:
                 "new": sum(c.count for c in counts if c.stage == "stored" and c.outcome == "new"),
             })
         return out
+
+
+def stage_totals(database: Database) -> dict[tuple[str, str], int]:
+    """(stage, outcome) -> count, summed over every run."""
+    with database.session() as session:
+        return {(stage, outcome): int(total) for stage, outcome, total in session.execute(
+            select(RunCountRow.stage, RunCountRow.outcome, func.sum(RunCountRow.count))
+            .group_by(RunCountRow.stage, RunCountRow.outcome))}
+
+
+def provenance(database: Database) -> dict[str, Any]:
+    """Runs, queries and routes behind the stored posts, and the limits the runs reported."""
+    with database.session() as session:
+        runs = session.scalars(select(RunRow).order_by(RunRow.id)).all()
+        queries = session.scalars(select(QueryRow).order_by(QueryRow.platform, QueryRow.id)).all()
+        routes = session.execute(select(PostRow.platform, PostRow.route, func.count()).where(_in_corpus())
+                                 .group_by(PostRow.platform, PostRow.route)).all()
+        return {
+            "runs": len(runs),
+            "first_run": runs[0].started_at.isoformat() if runs else None,
+            "last_run": runs[-1].started_at.isoformat() if runs else None,
+            "warnings": sorted({w for run in runs for w in run.warnings}),
+            "queries": [{"platform": q.platform, "scope": q.scope, "query": q.text,
+                         "first_used": q.first_used.isoformat(), "last_used": q.last_used.isoformat()}
+                        for q in queries],
+            "routes": [{"platform": p, "route": r, "posts": n} for p, r, n in sorted(routes)],
+        }
+
+
+def corpus_counts(database: Database) -> dict[str, int]:
+    with database.session() as session:
+        def count(*where):  # type: ignore[no-untyped-def]
+            return int(session.scalar(select(func.count()).select_from(PostRow).where(*where)) or 0)
+
+        live = PostRow.tombstoned_at.is_(None)
+        return {
+            "in_corpus": count(_in_corpus()),
+            "exact_copies": count(live, PostRow.duplicate_kind == "exact"),
+            "near_copies": count(live, PostRow.duplicate_kind == "near"),
+            "erased_since": count(PostRow.tombstoned_at.is_not(None)),
+        }

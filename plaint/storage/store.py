@@ -168,7 +168,8 @@ class Store:
         row = known.get(key)
         if row is None:
             row = AuthorRow(platform=author.platform, handle=author.handle, platform_id=author.platform_id,
-                            profile_url=author.profile_url, first_seen=now, last_seen=now, stated_minor=False)
+                            profile_url=author.profile_url, first_seen=now, last_seen=now, stated_minor=False,
+                            deleted_content=False, contact_status="new")
             session.add(row)
         else:
             row.last_seen = now
@@ -243,6 +244,8 @@ def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
     Copies of it that are still public become their own original: the first one found takes
     its place (and is returned), and the others point at that one.
     """
+    if row.author is not None:
+        row.author.deleted_content = True
     copies = list(session.scalars(select(PostRow).where(PostRow.duplicate_of == row.id).order_by(PostRow.id)))
     if copies:
         copies[0].duplicate_of, copies[0].duplicate_kind, copies[0].similarity = None, None, None

@@ -1,0 +1,111 @@
+"""The methods manifest that goes next to every export: how the corpus came to be, in numbers a
+methods section can cite (found -> excluded -> kept -> sampled), and what the routes could not see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from plaint import __version__
+from plaint.storage.database import Database
+from plaint.storage.readout import corpus_counts, provenance, stage_totals
+
+if TYPE_CHECKING:
+    from plaint.export import ExportOptions
+
+# What each access route cannot see, in words for a limitations paragraph (DESIGN.md's research).
+ROUTE_LIMITS = {
+    "reddit_api": "Reddit's Data API (read-only app): public subreddits only; each search listing ends "
+                  "near 1,000 items; search covers posts, and comments come from the matching threads only.",
+    "tiktok_research_api": "TikTok Research API: queries run in windows of at most 30 days; comment "
+                           "records carry no author; 1,000 requests and 100,000 records a day.",
+    "zhihu_open_api": "Zhihu Open Platform search: at most 10 results a call, within the daily quota.",
+    "weibo_open_api": "Weibo open API: only what the researcher's API grant allows.",
+    "douban_group_pages": "Douban: only the curated public groups, and about the 500 newest topics of each; "
+                          "Douban's search is closed to tools by robots.txt.",
+    "add_url": "Single public pages added by hand.",
+    "import": "Files collected by hand or with capture tools: only what the person or tool saw.",
+}
+
+
+def _sum(totals: dict[tuple[str, str], int], stage: str, outcomes: Sequence[str] | None = None) -> int:
+    return sum(n for (s, o), n in totals.items() if s == stage and (outcomes is None or o in outcomes))
+
+
+def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available: int,
+                   options: ExportOptions, filename: str) -> dict[str, Any]:
+    totals = stage_totals(database)
+    counts = corpus_counts(database)
+    origin = provenance(database)
+    dates = sorted(r["created_at"] for r in rows if r["created_at"])
+    reasons = lambda stage: {o: n for (s, o), n in sorted(totals.items()) if s == stage}  # noqa: E731
+    return {
+        "file": filename,
+        "tool": f"plaint {__version__}",
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "platforms": sorted({r["platform"] for r in rows}),
+        "routes": origin["routes"],
+        "queries": origin["queries"],
+        "runs": {"count": origin["runs"], "first": origin["first_run"], "last": origin["last_run"]},
+        "date_range": {"first_post": dates[0] if dates else None, "last_post": dates[-1] if dates else None},
+        "flow": {
+            "found": _sum(totals, "found"),
+            "excluded_terms_of_service": _sum(totals, "tos"),
+            "not_relevant": _sum(totals, "relevance"),
+            "not_in_language": _sum(totals, "language"),
+            "kept": _sum(totals, "kept"),
+            "stored_new": _sum(totals, "stored", ("new",)),
+            "copies_of_earlier_posts": _sum(totals, "stored", ("duplicate", "near duplicate")),
+            "seen_again": _sum(totals, "stored", ("updated", "unchanged")),
+            "erased_since": counts["erased_since"],
+            "in_corpus": counts["in_corpus"],
+            "exported": len(rows),
+        },
+        "reasons": {"terms_of_service": reasons("tos"), "relevance": reasons("relevance"),
+                    "language": reasons("language")},
+        "copies_in_database": {"exact": counts["exact_copies"], "near": counts["near_copies"]},
+        "sample": None if options.sample is None else {
+            "size": len(rows), "asked": options.sample, "from": available, "seed": options.seed,
+            "stratified_by": options.stratify},
+        "identified": options.identified,
+        "limits": {route["route"]: ROUTE_LIMITS.get(route["route"], "") for route in origin["routes"]},
+        "run_notes": origin["warnings"],
+        "counting": "found, excluded, not relevant, not in language and kept are summed over all runs: a post "
+                    "seen in two runs counts twice there; stored_new, in_corpus and exported count posts once.",
+    }
+
+
+def methods_paragraph(manifest: dict[str, Any]) -> str:
+    """A short paragraph in plain words, for a paper's methods section to start from."""
+    flow = manifest["flow"]
+    platforms = ", ".join(manifest["platforms"]) or "no platform"
+    queries = len(manifest["queries"])
+    span = manifest["date_range"]
+    parts = [
+        f"Posts were collected with plaint ({manifest['tool']}) from {platforms} "
+        f"in {manifest['runs']['count']} run(s)"
+        + (f" between {manifest['runs']['first'][:10]} and {manifest['runs']['last'][:10]}" if manifest['runs']['first'] else "")
+        + (f", using {queries} keyword quer{'y' if queries == 1 else 'ies'}" if queries else "") + ".",
+        f"Of {flow['found']} records found, {flow['excluded_terms_of_service']} were excluded under the platforms' "
+        f"terms of service (deleted, removed, private, NSFW, authors stating an age under 18), "
+        f"{flow['not_relevant']} were not about bias in an AI companion, and {flow['not_in_language']} "
+        f"{'was' if flow['not_in_language'] == 1 else 'were'} in another language; copies of earlier posts "
+        f"({flow['copies_of_earlier_posts']}) were linked to their originals.",
+        f"The corpus holds {flow['in_corpus']} posts"
+        + (f" written between {span['first_post'][:10]} and {span['last_post'][:10]}" if span["first_post"] else "")
+        + (f"; {flow['erased_since']} posts later deleted on their platforms were removed" if flow["erased_since"] else "")
+        + ".",
+    ]
+    sample = manifest["sample"]
+    if sample:
+        parts.append(f"A sample of {sample['size']} posts was drawn with seed {sample['seed']}"
+                     + (f", stratified by {sample['stratified_by']}" if sample["stratified_by"] else "") + ".")
+    else:
+        parts.append(f"All {flow['exported']} posts were exported.")
+    parts.append("Authors appear only as keyed pseudonyms (HMAC-SHA256)." if not manifest["identified"] else
+                 "This export names authors and links to posts: it is identifiable data.")
+    limits = [text for text in manifest["limits"].values() if text]
+    if limits:
+        parts.append("Limits of the routes: " + " ".join(limits))
+    return "# Methods\n\n" + " ".join(parts)

@@ -1,0 +1,150 @@
+"""Candidate participants and contact status: who may be invited, and who never again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import delete, select
+
+from plaint.errors import PlaintError
+from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.pseudonym import load_pseudonymiser
+from plaint.recruit import (CandidateFilter, contact_history, list_candidates, sample_candidates,
+                            set_contact_status)
+from plaint.sampling import allocate, sample
+from plaint.storage.models import AuthorRow, PostBandRow, PostRow
+from plaint.storage.store import Annotations, Store
+
+
+def post(native_id: str, handle: str | None, text: str, day: int = 1, platform: str = "reddit", **fields) -> Post:
+    author = Author(platform, handle, f"id_{handle}", f"https://example.org/u/{handle}") if handle else None
+    return Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance(
+                "reddit_api" if platform == "reddit" else "import"),
+                url=f"https://example.org/p/{native_id}", title="Bot complaint", text=text, author=author,
+                created_at=datetime(2026, 10, day, tzinfo=timezone.utc), visibility=Visibility.PUBLIC, **fields)
+
+
+def keep(store: Store, platform: str, *items) -> None:
+    store.save_batch(store.start_run("t"), platform, list(items), [], [], Counter())
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    keep(store, "reddit",
+         (post("t3_1", "alice_writes", "My bot said women belong in the kitchen. Sexist!", 2),
+          Annotations("en", ["misogyny"], ["backtrack_regenerate_rewrite"])),
+         (post("t3_2", "alice_writes", "Now it calls me fat every time I mention dinner.", 9),
+          Annotations("en", ["appearance"], ["low_feedback_score"])),
+         (post("t3_3", "locked_larry", "The bot made a racist joke and the thread got locked."),
+          Annotations("en", ["racism"], [], no_contact="locked thread")),
+         (post("t3_4", None, "Account deleted but the post about a homophobic bot stays up."),
+          Annotations("en", ["lgbtq"], [], no_contact="no author")),
+         (post("t3_5", "copycat", "My bot said women belong in the kitchen. Sexist!"), Annotations("en", ["misogyny"])),
+         (post("t3_6", "gone_gina", "A classist bot told me poor people don't deserve friends."),
+          Annotations("en", ["socioeconomic"])),
+         (post("t3_7", "gone_gina", "Another post of hers, still public, about an ableist bot reply."),
+          Annotations("en", ["ableism"])),
+         (post("t3_8", "teen_tom", "An older post by someone who later said they are fifteen, ableist bot."),
+          Annotations("en", ["ableism"])),
+         (post("t3_9", "dnc_dan", "A racist companion bot reply that I argued with for an hour.", 5),
+          Annotations("en", ["racism"], ["reason_and_preach"])))
+    keep(store, "weibo", (post("m1", "微博用户", "筑梦岛的角色说我胖，身材羞辱，我直接骂回去了", 20, platform="weibo"),
+                          Annotations("zh", ["appearance"], ["anger_expression"])))
+    run = store.start_run("t")
+    store.save_batch(run, "reddit", [], [post("t3_6", "gone_gina", "", deleted=True)], [Author("reddit", "teen_tom")],
+                     Counter())
+    set_contact_status(store.database, load_pseudonymiser(), "reddit:dnc_dan", "do-not-contact", "asked us not to")
+    return store
+
+
+def handles(store: Store, **where) -> list[str]:
+    return [c.handle for c in list_candidates(store.database, load_pseudonymiser(), CandidateFilter(**where))]
+
+
+def test_only_contactable_authors_are_listed(filled: Store) -> None:
+    assert handles(filled) == ["alice_writes", "微博用户"]  # locked, no author, copy, deleted, minor, dnc: out
+
+
+def test_candidate_columns(filled: Store) -> None:
+    alice = list_candidates(filled.database, load_pseudonymiser())[0]
+    assert alice.posts == 2 and alice.types == ["misogyny", "appearance"]
+    assert alice.strategies == ["backtrack_regenerate_rewrite", "low_feedback_score"]
+    assert alice.profile_url == "https://example.org/u/alice_writes"
+    assert alice.message_url == "https://www.reddit.com/message/compose/?to=alice_writes"
+    assert alice.first_post_at == datetime(2026, 10, 2, tzinfo=timezone.utc)
+    assert alice.latest_post_at == datetime(2026, 10, 9, tzinfo=timezone.utc)
+    assert alice.post_urls == ["https://example.org/p/t3_1", "https://example.org/p/t3_2"]
+    assert alice.contact_status == "new"
+    weibo = list_candidates(filled.database, load_pseudonymiser())[1]
+    assert weibo.message_url is None  # no page to write from that plaint knows of
+
+
+def test_candidate_filters(filled: Store) -> None:
+    assert handles(filled, platforms=("weibo",)) == ["微博用户"]
+    assert handles(filled, types=("appearance",)) == ["alice_writes", "微博用户"]
+    assert handles(filled, types=("misogyny",)) == ["alice_writes"]
+    assert handles(filled, strategies=("anger_expression",)) == ["微博用户"]
+    assert handles(filled, min_posts=2) == ["alice_writes"]
+    assert handles(filled, since=datetime(2026, 10, 15, tzinfo=timezone.utc)) == ["微博用户"]
+    with pytest.raises(PlaintError, match="unknown type 'sexism'"):
+        CandidateFilter(types=("sexism",))
+
+
+def test_contact_status_history_is_time_stamped(filled: Store) -> None:
+    pseudonym = load_pseudonymiser()
+    set_contact_status(filled.database, pseudonym, "alice_writes", "invited", "DM sent")
+    set_contact_status(filled.database, pseudonym, "reddit:Alice_Writes", "agreed")
+    events = contact_history(filled.database, pseudonym, "reddit", "alice_writes")
+    assert [(e["status"], e["note"]) for e in events] == [("invited", "DM sent"), ("agreed", None)]
+    assert events[0]["at"] <= events[1]["at"]
+    assert list_candidates(filled.database, pseudonym)[0].contact_status == "agreed"
+    with pytest.raises(PlaintError, match="status 'maybe'"):
+        set_contact_status(filled.database, pseudonym, "alice_writes", "maybe")
+    with pytest.raises(PlaintError, match="no stored author 'nobody'"):
+        set_contact_status(filled.database, pseudonym, "nobody", "invited")
+
+
+def test_a_handle_on_two_platforms_must_be_named_with_its_platform(filled: Store) -> None:
+    keep(filled, "douban", (post("d1", "alice_writes", "豆瓣上也有她，AI角色说女生就该听话，太厌女了", platform="douban"),
+                            Annotations("zh", ["misogyny"])))
+    with pytest.raises(PlaintError, match="several authors"):
+        set_contact_status(filled.database, load_pseudonymiser(), "alice_writes", "invited")
+
+
+def test_do_not_contact_survives_a_purge_and_a_new_sighting(filled: Store) -> None:
+    with filled.database.session() as session, session.begin():  # an author purged by hand or by `forget`
+        post_id = session.scalar(select(PostRow.id).where(PostRow.native_id == "t3_9"))
+        session.execute(delete(PostBandRow).where(PostBandRow.post_id == post_id))
+        session.execute(delete(PostRow).where(PostRow.id == post_id))
+        session.execute(delete(AuthorRow).where(AuthorRow.handle == "dnc_dan"))
+    keep(filled, "reddit", (post("t3_99", "dnc_dan", "A new racist bot complaint by the same person.", 28),
+                            Annotations("en", ["racism"])))
+    assert "dnc_dan" not in handles(filled)
+    # An author plaint has never stored can be put on the list too (someone who wrote to the team).
+    set_contact_status(filled.database, load_pseudonymiser(), "weibo:later_person", "do-not-contact")
+    keep(filled, "weibo", (post("m2", "later_person", "AI男友说我胖，我很生气，给它打了一星", 29, platform="weibo"),
+                           Annotations("zh", ["appearance"])))
+    assert "later_person" not in handles(filled)
+
+
+def test_candidate_samples_are_reproducible_and_stratified(filled: Store) -> None:
+    for i in range(30):
+        keep(filled, "douban", (post(f"d{i}", f"douban_user{i}", f"AI角色说女生就该听话，第{i}个帖子，太厌女了", platform="douban"),
+                                Annotations("zh", ["misogyny"])))
+    everyone = list_candidates(filled.database, load_pseudonymiser())
+    first = sample_candidates(everyone, 8, seed=42, stratify="platform")
+    assert first == sample_candidates(everyone, 8, seed=42, stratify="platform")
+    assert first != sample_candidates(everyone, 8, seed=43, stratify="platform")
+    assert Counter(c.platform for c in first) == Counter(douban=8)  # 30 of 32 authors: 7.5 seats, rounded up
+    assert len(sample_candidates(everyone, 100, seed=1, stratify=None)) == len(everyone)
+
+
+def test_allocation_is_proportional_and_exact() -> None:
+    assert allocate({"reddit": 60, "weibo": 30, "douban": 10}, 77) == {"reddit": 46, "weibo": 23, "douban": 8}
+    assert sum(allocate({"a": 1, "b": 1, "c": 1}, 2).values()) == 2
+    items = [f"id{i}" for i in range(100)]
+    drawn = sample(items, 10, seed=5, identity=str, stratum=lambda s: "even" if int(s[2:]) % 2 == 0 else "odd")
+    assert len(drawn) == 10 and sum(int(s[2:]) % 2 == 0 for s in drawn) == 5
+    assert drawn == sorted(drawn)
