@@ -48,8 +48,11 @@ class NoProgress:
 
 @dataclass
 class PlatformResult:
+    """How one source (a platform, or an imported file) went."""
+
     status: str  # ok | skipped | failed
     detail: str = ""
+    info: dict = field(default_factory=dict)  # what the collector reports of itself (format, bad lines)
 
 
 @dataclass
@@ -115,35 +118,36 @@ class Pipeline:
                         summary.counts[(platform, "repeat", "seen again this run")] += 1
                         continue
                     seen.add(post.key)
-                    self._sort(post, batch, summary.counts)
+                    self._sort(post, batch, summary.counts, platform)
                     if len(batch) >= self.batch_size:
                         self._flush(batch, summary)
                 self.store.note_query(query, results)
         except PlaintError as exc:
-            return PlatformResult("failed", str(exc))
+            return PlatformResult("failed", str(exc), _info(collector))
         except Exception as exc:  # a bug or an answer no one foresaw: report it, go on with the others
             log.exception("%s collector failed", platform)
-            return PlatformResult("failed", f"{type(exc).__name__}: {exc}")
+            return PlatformResult("failed", f"{type(exc).__name__}: {exc}", _info(collector))
         finally:
             self._flush(batch, summary)
             summary.warnings.extend(collector.warnings)
-        return PlatformResult("ok", f"{len(seen)} posts")
+        return PlatformResult("ok", f"{len(seen)} posts", _info(collector))
 
-    def _sort(self, post: Post, batch: _Batch, counts: Counter[CountKey]) -> None:
-        """Run the filter chain on one post and put it where its verdict says."""
-        counts[(post.platform, "found", post.kind.value)] += 1
+    def _sort(self, post: Post, batch: _Batch, counts: Counter[CountKey], source: str) -> None:
+        """Run the filter chain on one post and put it where its verdict says. Counts are kept
+        per source: a platform when scraping, a file when importing."""
+        counts[(source, "found", post.kind.value)] += 1
         notes: dict = {}
         for check in self.filters:
             verdict = check.check(post)
             if not verdict.keep:
-                counts[(post.platform, check.name, verdict.reason)] += 1
+                counts[(source, check.name, verdict.reason)] += 1
                 if verdict.reason in GONE_REASONS:
                     batch.gone.append(post)
                 elif verdict.reason == MINOR_REASON and post.author is not None:
                     batch.minors.append(post.author)
                 return
             notes.update(verdict.notes)
-        counts[(post.platform, "kept", "kept")] += 1
+        counts[(source, "kept", "kept")] += 1
         batch.kept.append((post, Annotations(
             language=notes.get("language"), types=notes.get("types", []),
             strategies=notes.get("strategies", []), terms=notes.get("terms", {}),
@@ -154,6 +158,10 @@ class Pipeline:
             self.store.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
                                   summary.counts)
         batch.clear()
+
+
+def _info(collector: Collector) -> dict:
+    return dict(getattr(collector, "info", {}))
 
 
 @dataclass

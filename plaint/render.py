@@ -61,8 +61,8 @@ def summary_dict(summary: RunSummary) -> dict[str, Any]:
     return {
         "run_id": summary.run_id,
         "status": summary.status,
-        "platforms": {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()},
-        "counts": [{"platform": p, "stage": s, "outcome": o, "count": n}
+        "sources": {p: {"status": r.status, "detail": r.detail, **r.info} for p, r in summary.platforms.items()},
+        "counts": [{"source": p, "stage": s, "outcome": o, "count": n}
                    for (p, s, o), n in sorted(summary.counts.items(), key=_stage_key)],
         "warnings": summary.warnings,
         "langdetect_calls": summary.langdetect_calls,
@@ -70,8 +70,8 @@ def summary_dict(summary: RunSummary) -> dict[str, Any]:
 
 
 def _stage_key(item: tuple[tuple[str, str, str], int]) -> tuple:
-    (platform, stage, outcome), _ = item
-    return (platform, STAGE_ORDER.index(stage) if stage in STAGE_ORDER else 99, outcome)
+    (source, stage, outcome), _ = item
+    return (source, STAGE_ORDER.index(stage) if stage in STAGE_ORDER else 99, outcome)
 
 
 def print_summary(summary: RunSummary, out: TextIO) -> None:
@@ -79,10 +79,10 @@ def print_summary(summary: RunSummary, out: TextIO) -> None:
     if not summary.counts:
         console.print(f"Run {summary.run_id}: no posts were found.")
     table = Table(title=f"Run {summary.run_id}: what each stage kept and dropped")
-    for column in ("platform", "stage", "outcome", "posts"):
+    for column in ("source", "stage", "outcome", "posts"):
         table.add_column(column, justify="right" if column == "posts" else "left")
-    for (platform, stage, outcome), count in sorted(summary.counts.items(), key=_stage_key):
-        table.add_row(platform, STAGE_LABELS.get(stage, stage), outcome, str(count))
+    for (source, stage, outcome), count in sorted(summary.counts.items(), key=_stage_key):
+        table.add_row(source, STAGE_LABELS.get(stage, stage), outcome, str(count))
     if summary.counts:
         console.print(table)
     for platform, result in summary.platforms.items():

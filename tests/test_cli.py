@@ -69,7 +69,7 @@ def test_scrape_without_credentials_says_what_to_set_and_exits_for_cron() -> Non
     assert "reddit: skipped" in result.output and "REDDIT_CLIENT_ID" in result.output
     assert "Traceback" not in result.output
     report = json.loads(run("scrape", "--db", "study.db", "--json").output)
-    assert report["status"] == "failed" and report["platforms"]["reddit"]["status"] == "skipped"
+    assert report["status"] == "failed" and report["sources"]["reddit"]["status"] == "skipped"
 
 
 def test_scrape_of_an_unknown_platform_lists_the_known_ones() -> None:

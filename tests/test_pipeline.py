@@ -80,7 +80,7 @@ def test_counts_add_up_and_are_stored_with_the_run(store: Store) -> None:
         run = session.get_one(RunRow, summary.run_id)
         assert run.status == "ok" and run.ended_at is not None
         assert run.platforms == {"reddit": {"status": "ok", "detail": "20 posts"}}
-        saved = {(c.platform, c.stage, c.outcome): c.count
+        saved = {(c.source, c.stage, c.outcome): c.count
                  for c in session.scalars(select(RunCountRow).where(RunCountRow.run_id == run.id))}
     assert saved == dict(summary.counts)
 

@@ -13,14 +13,16 @@ from plaint.filters import Verdict
 from plaint.post import Post, Visibility
 
 IMPORT = "import"
+ARCHIVE_DUMP = "archive_dump"  # Reddit archives (Arctic Shift, Pushshift): public subreddits only
 ALLOWED_ROUTES: dict[str, frozenset[str]] = {
-    "reddit": frozenset({"reddit_api", IMPORT}),
+    "reddit": frozenset({"reddit_api", ARCHIVE_DUMP, IMPORT}),
     "tiktok": frozenset({"tiktok_research_api", IMPORT}),
     "zhihu": frozenset({"zhihu_open_api", IMPORT}),
     "weibo": frozenset({"weibo_open_api", IMPORT}),
     "douban": frozenset({"douban_group_pages", "add_url", IMPORT}),
     "tieba": frozenset({"add_url", IMPORT}),
     "xiaohongshu": frozenset({IMPORT}),
+    "douyin": frozenset({IMPORT}),
 }
 # Verdict reasons the pipeline acts on: the post is gone from public view (any stored copy is
 # erased), or its author is a minor (never a candidate).
@@ -28,7 +30,7 @@ GONE_REASONS = frozenset({"deleted", "removed", "not public", "quarantined"})
 MINOR_REASON = "author states age under 18"
 # Routes that can only ever see public content: a record they bring whose visibility the platform
 # did not state (old Reddit listings lack `subreddit_type`) is public by construction.
-PUBLIC_ONLY_ROUTES = frozenset({"reddit_api"})
+PUBLIC_ONLY_ROUTES = frozenset({"reddit_api", ARCHIVE_DUMP})
 
 _AGE_EN = re.compile(
     # "I'm 16", "i am only 15" (but not "I'm 16 messages in")

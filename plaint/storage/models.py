@@ -170,14 +170,15 @@ class RunRow(Base):
 
 
 class RunCountRow(Base):
-    """How many posts one stage of one run kept or dropped, and why."""
+    """How many posts one stage of one run kept or dropped, and why, per source (a platform when
+    scraping, a file when importing)."""
 
     __tablename__ = "run_counts"
-    __table_args__ = (UniqueConstraint("run_id", "platform", "stage", "outcome"),)
+    __table_args__ = (UniqueConstraint("run_id", "source", "stage", "outcome"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
-    platform: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(1024))
     stage: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(default=0)

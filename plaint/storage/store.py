@@ -26,7 +26,7 @@ from plaint.storage.copies import CopyLinker
 from plaint.storage.dedup import fingerprint
 from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
 
-CountKey = tuple[str, str, str]  # (platform, stage, outcome)
+CountKey = tuple[str, str, str]  # (source: a platform or an imported file, stage, outcome)
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,13 @@ class Store:
             self.save_counts(session, run_id, counts)
 
     def save_counts(self, session: Session, run_id: int, counts: Counter[CountKey]) -> None:
-        existing = {(r.platform, r.stage, r.outcome): r
+        existing = {(r.source, r.stage, r.outcome): r
                     for r in session.scalars(select(RunCountRow).where(RunCountRow.run_id == run_id))}
         for key, count in counts.items():
             row = existing.get(key)
             if row is None:
-                platform, stage, outcome = key
-                session.add(RunCountRow(run_id=run_id, platform=platform, stage=stage, outcome=outcome,
+                source, stage, outcome = key
+                session.add(RunCountRow(run_id=run_id, source=source, stage=stage, outcome=outcome,
                                         count=count))
             else:
                 row.count = count
