@@ -14,6 +14,8 @@ from typing import Annotated, Optional
 import typer
 
 from plaint import __version__
+from plaint.collectors.imports import import_sources
+from plaint.collectors.imports.template import template as hand_template
 from plaint.collectors.registry import collector_sources
 from plaint.config import default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
@@ -95,6 +97,55 @@ def scrape(
         database = Database(database_url(db))
         with _progress(quiet or as_json) as progress:
             summary = Pipeline(config, Store(database), progress=progress).run(sources)
+    _print_run(summary, as_json)
+    if summary.status == "failed":
+        raise typer.Exit(EXIT_NOTHING_RAN)
+    if summary.status == "partial":
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command("import")
+def import_files(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files and folders to import.")] = None,
+    platform: Annotated[Optional[str], typer.Option("--platform", "-p", help="Read the files as this platform's.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding (default: UTF-8, or GB18030 "
+                                                    "when the file is not UTF-8).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop a file at its first bad record; store nothing "
+                                         "from it.")] = False,
+    template: Annotated[Optional[str], typer.Option("--template", help="Print an empty template (csv or jsonl) "
+                                                    "for posts gathered by hand, and exit.")] = None,
+    db: DbOption = None,
+    keywords: KeywordsOption = None,
+    as_json: JsonOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Import captures, exports and hand-gathered posts (Zeeschuimer, MediaCrawler, Reddit archive
+    dumps, plaint's template) through the same filters and storage as a scrape.
+
+    Exit status: 0 every file was read, 3 some failed, 4 none could be read.
+    """
+    if template is not None:
+        if template not in ("csv", "jsonl"):
+            raise _fail(f"--template {template!r}: use csv or jsonl")
+        typer.echo(hand_template(template), nl=False)
+        return
+    if not paths:
+        raise _fail("name the files or folders to import (or use --template csv to start one)")
+    with _reported_errors():
+        config = load_config(keywords)
+        sources = import_sources(paths, platform, encoding, strict)
+        if not sources:
+            raise _fail("no files found in " + ", ".join(map(str, paths)))
+        database = Database(database_url(db))
+        with _progress(quiet or as_json) as progress:
+            summary = Pipeline(config, Store(database), progress=progress).run(sources, command="import")
+    if not as_json:
+        for source, result in summary.platforms.items():
+            formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
+            typer.echo(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
+                       f"{result.info.get('bad', 0)} bad")
+            for problem in result.info.get("problems", [])[:10]:
+                typer.echo(f"  {problem['where']}: {problem['problem']}", err=True)
     _print_run(summary, as_json)
     if summary.status == "failed":
         raise typer.Exit(EXIT_NOTHING_RAN)

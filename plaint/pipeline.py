@@ -104,6 +104,8 @@ class Pipeline:
             collector = factory()
         except CollectorUnavailable as exc:
             return PlatformResult("skipped", str(exc))
+        except PlaintError as exc:
+            return PlatformResult("failed", str(exc))
         batch = _Batch(platform)
         seen: set[tuple[str, str]] = set()
         try:
