@@ -16,7 +16,9 @@ import typer
 from plaint import __version__
 from plaint.collectors.imports import import_sources
 from plaint.collectors.imports.template import template as hand_template
+from plaint.collectors.pages import HandCollector, page_collector, platform_of
 from plaint.collectors.registry import collector_sources
+from plaint.http import PoliteClient
 from plaint.config import default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import PlaintError
@@ -151,6 +153,49 @@ def import_files(
         raise typer.Exit(EXIT_NOTHING_RAN)
     if summary.status == "partial":
         raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def add(
+    url: Annotated[str, typer.Argument(help="The post's public URL.")],
+    text: Annotated[Optional[str], typer.Option("--text", help="The post's text, when plaint cannot fetch the page.")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="The author's handle.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The post's title.")] = None,
+    created: Annotated[Optional[str], typer.Option("--created", help="When it was posted (ISO 8601; UTC "
+                                                   "unless a zone is given).")] = None,
+    platform: Annotated[Optional[str], typer.Option("--platform", "-p", help="The platform, if the URL does "
+                                                    "not say.")] = None,
+    db: DbOption = None,
+    keywords: KeywordsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add one post. A public Tieba thread or Douban topic is fetched (robots.txt permitting) with
+    its replies; any other post needs --text."""
+    with _reported_errors():
+        config = load_config(keywords)
+        when = _when(created)
+        if text is not None:
+            where = platform or platform_of(url)
+            if where is None:
+                raise _fail(f"cannot tell the platform of {url}; add --platform")
+            source = HandCollector(url, text, where, author, title, when)
+        else:
+            source = page_collector(url, PoliteClient())
+        database = Database(database_url(db))
+        summary = Pipeline(config, Store(database)).run({url: lambda: source}, command="add")
+    _print_run(summary, as_json)
+    if summary.status != "ok":
+        raise typer.Exit(EXIT_NOTHING_RAN)
+
+
+def _when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--created {value!r}: write it as 2026-10-02 or 2026-10-02T21:14+08:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @app.command()
