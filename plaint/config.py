@@ -42,6 +42,39 @@ class RedditSettings:
 
 
 @dataclass(frozen=True)
+class TikTokSettings:
+    days: int = 90  # how far back a full run searches
+    window_days: int = 30  # the Research API's longest window
+    regions: tuple[str, ...] = ()
+    comments: bool = True
+    daily_requests: int = 1000
+    interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class ZhihuSettings:
+    topics: tuple[str, ...] = ("AI伴侣", "AI男友", "星野", "筑梦岛", "猫箱", "Character.AI")
+    queries: tuple[str, ...] = ()
+    interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class WeiboSettings:
+    endpoint: str = "https://api.weibo.com/2/search/topics.json"
+    topics: tuple[str, ...] = ("AI伴侣", "AI男友", "星野", "筑梦岛", "猫箱")
+    queries: tuple[str, ...] = ()
+    pages: int = 5
+    interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class DoubanSettings:
+    groups: tuple[str, ...] = ()
+    pages: int = 20  # 25 topics a page: about the 500 newest topics of each group
+    interval: float = 5.0
+
+
+@dataclass(frozen=True)
 class TosSettings:
     allow_nsfw: bool = False
     language_undetermined: str = "drop"
@@ -61,6 +94,10 @@ class Config:
     strategies: dict[str, tuple[str, ...]]
     search_terms: dict[str, tuple[str, ...]]
     reddit: RedditSettings
+    tiktok: TikTokSettings = field(default_factory=TikTokSettings)
+    zhihu: ZhihuSettings = field(default_factory=ZhihuSettings)
+    weibo: WeiboSettings = field(default_factory=WeiboSettings)
+    douban: DoubanSettings = field(default_factory=DoubanSettings)
     tos: TosSettings = field(default_factory=TosSettings)
 
 
@@ -108,6 +145,10 @@ def parse_config(text: str, source: str) -> Config:
     companion = reader.mapping(root.get("companion", {}), "companion")
     platforms = reader.mapping(root.get("platforms", {}), "platforms")
     reddit = reader.mapping(platforms.get("reddit", {}), "platforms.reddit")
+    tiktok = reader.mapping(platforms.get("tiktok", {}), "platforms.tiktok")
+    zhihu = reader.mapping(platforms.get("zhihu", {}), "platforms.zhihu")
+    weibo = reader.mapping(platforms.get("weibo", {}), "platforms.weibo")
+    douban = reader.mapping(platforms.get("douban", {}), "platforms.douban")
     tos = reader.mapping(root.get("tos", {}), "tos")
 
     types = reader.code_lexicons(root.get("types", {}), "types", TYPE_CODES)
@@ -146,6 +187,31 @@ def parse_config(text: str, source: str) -> Config:
             comments=reader.boolean(reddit.get("comments", True), "platforms.reddit.comments"),
             more_comments=reader.count(reddit.get("more_comments", 8), "platforms.reddit.more_comments"),
             queries=reader.strings(reddit.get("queries", []), "platforms.reddit.queries"),
+        ),
+        tiktok=TikTokSettings(
+            days=reader.count(tiktok.get("days", 90), "platforms.tiktok.days"),
+            window_days=min(30, reader.count(tiktok.get("window_days", 30), "platforms.tiktok.window_days") or 30),
+            regions=reader.strings(tiktok.get("regions", []), "platforms.tiktok.regions"),
+            comments=reader.boolean(tiktok.get("comments", True), "platforms.tiktok.comments"),
+            daily_requests=reader.count(tiktok.get("daily_requests", 1000), "platforms.tiktok.daily_requests"),
+            interval=reader.seconds(tiktok.get("interval", 1.0), "platforms.tiktok.interval", 0.0),
+        ),
+        zhihu=ZhihuSettings(
+            topics=reader.strings(zhihu.get("topics", list(ZhihuSettings.topics)), "platforms.zhihu.topics"),
+            queries=reader.strings(zhihu.get("queries", []), "platforms.zhihu.queries"),
+            interval=reader.seconds(zhihu.get("interval", 1.0), "platforms.zhihu.interval", 0.0),
+        ),
+        weibo=WeiboSettings(
+            endpoint=str(weibo.get("endpoint", WeiboSettings.endpoint)),
+            topics=reader.strings(weibo.get("topics", list(WeiboSettings.topics)), "platforms.weibo.topics"),
+            queries=reader.strings(weibo.get("queries", []), "platforms.weibo.queries"),
+            pages=reader.count(weibo.get("pages", 5), "platforms.weibo.pages"),
+            interval=reader.seconds(weibo.get("interval", 1.0), "platforms.weibo.interval", 0.0),
+        ),
+        douban=DoubanSettings(
+            groups=reader.strings(douban.get("groups", []), "platforms.douban.groups"),
+            pages=reader.count(douban.get("pages", 20), "platforms.douban.pages"),
+            interval=reader.seconds(douban.get("interval", 5.0), "platforms.douban.interval", 5.0),
         ),
         tos=TosSettings(
             allow_nsfw=reader.boolean(tos.get("allow_nsfw", False), "tos.allow_nsfw"),
@@ -206,6 +272,11 @@ class _Reader:
         if not isinstance(value, bool):
             raise self.fail(where, f"is {value!r}; use true or false")
         return value
+
+    def seconds(self, value: Any, where: str, minimum: float) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise self.fail(where, f"is {value!r}; use a number of seconds, {minimum:g} or more")
+        return float(value)
 
     def count(self, value: Any, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -98,16 +98,26 @@ class PoliteClient:
             raise Blocked(f"{url}: the answer is a login or verification page ({marker!r}), not the content")
         return response
 
-    def _send(self, method: str, url: str) -> httpx.Response:
+    def api(self, method: str, url: str, **options: object) -> httpx.Response:
+        """Call a platform's API (not a web page: robots.txt governs crawlers of pages). Spacing
+        and retries apply; the caller reads the API's own error codes from the answer."""
+        response = self._send(method, url, give_back_429=True, **options)
+        if response.status_code in BLOCK_STATUSES:
+            raise Blocked(f"{url}: {BLOCK_STATUSES[response.status_code]}; plaint does not work around blocks")
+        return response
+
+    def _send(self, method: str, url: str, give_back_429: bool = False, **options: object) -> httpx.Response:
+        """Send with spacing and retries. An API's 429 that outlasts the retries is handed back
+        (with `give_back_429`), as its body says whether a daily quota is spent."""
         host = urlsplit(url).netloc
         for attempt in range(self.retries + 1):
             wait = self._last.get(host, -1e9) + self.min_interval - time.monotonic()
             if wait > 0:
                 self.sleep(wait)
             self._last[host] = time.monotonic()
-            self.log.append(f"{method} {url}")
+            self.log.append(f"{method} {url.split('?', 1)[0]}")  # never a query string: it may hold a token
             try:
-                response = self.client.request(method, url)
+                response = self.client.request(method, url, **options)  # type: ignore[arg-type]
             except httpx.TransportError as exc:
                 if attempt == self.retries:
                     raise CollectorFailed(f"{url}: could not be reached ({type(exc).__name__}: {exc})") from None
@@ -116,6 +126,8 @@ class PoliteClient:
             if response.status_code in RETRY_STATUSES and attempt < self.retries:
                 self.sleep(self._backoff(attempt, response.headers.get("Retry-After")))
                 continue
+            if response.status_code == 429 and give_back_429:
+                return response
             if response.status_code in RETRY_STATUSES:
                 raise CollectorFailed(f"{url}: HTTP {response.status_code} after {self.retries + 1} tries")
             return response

@@ -7,6 +7,7 @@ split so that none exceeds the platform's length limit (Reddit: 512 characters).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from dataclasses import dataclass
 
 from plaint.config import Config
@@ -60,3 +61,31 @@ def reddit_queries(config: Config) -> list[Query]:
         budget = REDDIT_MAX_QUERY - len(apps) - len(" AND ()")
         queries += [Query("reddit", scope, f"{apps} AND ({group})") for group in or_groups(bias_terms, budget)]
     return queries
+
+
+def tiktok_queries(config: Config, today: date) -> list[Query]:
+    """One query per window of at most 30 days, newest first; the keywords are in the body."""
+    settings = config.tiktok
+    queries: list[Query] = []
+    end = today
+    start_of_search = today - timedelta(days=max(settings.days, 1) - 1)
+    while end >= start_of_search:
+        start = max(start_of_search, end - timedelta(days=settings.window_days - 1))
+        queries.append(Query("tiktok", f"{start:%Y%m%d}-{end:%Y%m%d}", " OR ".join(tiktok_bias_terms(config))))
+        end = start - timedelta(days=1)
+    return queries
+
+
+def tiktok_bias_terms(config: Config) -> list[str]:
+    return [*config.search_terms.get("en", ()), *config.search_terms.get("zh", ())]
+
+
+def paired_queries(platform: str, topics: tuple[str, ...], explicit: tuple[str, ...], config: Config) -> list[Query]:
+    """Zhihu and Weibo search one phrase at a time: each topic with each Chinese search word."""
+    if explicit:
+        return [Query(platform, "search", text) for text in explicit]
+    return [Query(platform, "search", f"{topic} {term}") for topic in topics for term in config.search_terms.get("zh", ())]
+
+
+def douban_queries(config: Config) -> list[Query]:
+    return [Query("douban", group, "topic titles matched locally") for group in config.douban.groups]

@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plaint.collectors import Collector
+from plaint.collectors.douban import DoubanCollector
 from plaint.collectors.reddit import RedditCollector
+from plaint.collectors.tiktok import TikTokCollector
+from plaint.collectors.weibo import WeiboCollector
+from plaint.collectors.zhihu import ZhihuCollector
 from plaint.config import Config
 from plaint.errors import ConfigError
 
+# Xiaohongshu, Tieba and Douyin have no route a tool may search: they come in by `plaint import`.
 COLLECTORS: dict[str, Callable[[Config], Collector]] = {
     "reddit": RedditCollector.from_environment,
+    "tiktok": TikTokCollector.from_environment,
+    "zhihu": ZhihuCollector.from_environment,
+    "weibo": WeiboCollector.from_environment,
+    "douban": DoubanCollector.from_environment,
 }
 
 

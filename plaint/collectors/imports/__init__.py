@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from plaint.collectors.imports import mediacrawler, reddit_dump, template, xhs_page, zeeschuimer
+from plaint.collectors.imports import mediacrawler, reddit_dump, template, xhs_page, zeeschuimer, zhihu_api
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.readers import Record, Truncated, csv_rows, guess_encoding, json_document, ndjson, open_text
 from plaint.collectors.imports.values import BadRecord
@@ -21,7 +21,7 @@ from plaint.post import Post, Provenance
 from plaint.queries import Query
 
 # Most specific first: the template (platform + text) would match almost anything.
-FORMATS: list[ImportFormat] = [*zeeschuimer.FORMATS, *xhs_page.FORMATS, *reddit_dump.FORMATS,
+FORMATS: list[ImportFormat] = [*zeeschuimer.FORMATS, *xhs_page.FORMATS, *zhihu_api.FORMATS, *reddit_dump.FORMATS,
                                *mediacrawler.FORMATS, *template.FORMATS]
 CONTAINER_BY_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "ndjson", ".ndjson": "ndjson", ".zst": "ndjson",
                        ".txt": "ndjson"}
