@@ -108,18 +108,24 @@ class Pipeline:
             return PlatformResult("failed", str(exc))
         batch = _Batch(platform)
         seen: set[tuple[str, str]] = set()
+        found = 0
         try:
             queries = collector.queries()
+            # Several queries can find one post; one query (a file) cannot, and a set of every
+            # key of a million-line import would grow without bound.
+            track_repeats = len(queries) > 1
             for index, query in enumerate(queries, 1):
                 self.progress.query_started(platform, index, len(queries), query)
                 results = 0
                 for post in collector.search(query):
                     results += 1
                     self.progress.post_seen(platform)
-                    if post.key in seen:
-                        summary.counts[(platform, "repeat", "seen again this run")] += 1
-                        continue
-                    seen.add(post.key)
+                    if track_repeats:
+                        if post.key in seen:
+                            summary.counts[(platform, "repeat", "seen again this run")] += 1
+                            continue
+                        seen.add(post.key)
+                    found += 1
                     self._sort(post, batch, summary.counts, platform)
                     if len(batch) >= self.batch_size:
                         self._flush(batch, summary)
@@ -132,7 +138,7 @@ class Pipeline:
         finally:
             self._flush(batch, summary)
             summary.warnings.extend(collector.warnings)
-        return PlatformResult("ok", f"{len(seen)} posts", _info(collector))
+        return PlatformResult("ok", f"{found} posts", _info(collector))
 
     def _sort(self, post: Post, batch: _Batch, counts: Counter[CountKey], source: str) -> None:
         """Run the filter chain on one post and put it where its verdict says. Counts are kept

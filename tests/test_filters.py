@@ -148,12 +148,13 @@ def test_language_detection_is_deterministic() -> None:
     assert len(answers) == 1
 
 
-def test_script_decides_before_langdetect_is_called() -> None:
+def test_script_and_function_words_decide_before_langdetect_is_called() -> None:
     detector = LanguageDetector()
-    detector.detect("角色一直嘲笑我的身材")
-    detector.detect("😡")
+    assert detector.detect("角色一直嘲笑我的身材") == "zh"
+    assert detector.detect("😡") == UNDETERMINED
+    assert detector.detect("The bot is rude to me and it was like that every single day.") == "en"
     assert detector.langdetect_calls == 0
-    detector.detect("The bot is rude to me every single day.")
+    assert detector.detect("El bot es muy grosero conmigo todos los días y no cambia.") == "es"
     assert detector.langdetect_calls == 1
 
 

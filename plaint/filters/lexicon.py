@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
+import ahocorasick
 import opencc
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -27,8 +28,8 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 
 
 def normalize_text(text: str) -> str:
-    """The form both terms and texts are compared in."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    """The form both terms and texts are compared in: one space between words, too."""
+    text = " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).lower().split())
     return _TO_SIMPLIFIED.convert(text) if _HAN.search(text) else text
 
 
@@ -57,25 +58,54 @@ def term_pattern(term: str) -> str:
 
 
 class Lexicon:
-    """A set of named term lists (a code and its terms), compiled once."""
+    """A set of named term lists (a code and its terms), compiled once.
+
+    Matching a thousand terms one regular expression at a time would cost milliseconds a post.
+    Instead each term has a needle, its longest literal piece, which must appear in any text the
+    term matches; one Aho-Corasick pass (pyahocorasick) over the text finds the needles present,
+    and only those terms' expressions are tried.
+    """
 
     def __init__(self, terms: Mapping[str, Sequence[str]]) -> None:
-        self._patterns: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+        self._terms: list[tuple[str, str, re.Pattern[str]]] = []  # (code, term, pattern)
+        self._codes: list[str] = []
+        needles: dict[str, list[int]] = {}
         for code, code_terms in terms.items():
             unique = tuple(dict.fromkeys(t for t in code_terms if t.strip()))
-            if not unique:
-                continue
-            alternation = "|".join(f"(?P<t{i}>{term_pattern(t)})" for i, t in enumerate(unique))
-            self._patterns[code] = (re.compile(alternation), unique)
+            if unique:
+                self._codes.append(code)
+            for term in unique:
+                needles.setdefault(_needle(term), []).append(len(self._terms))
+                self._terms.append((code, term, re.compile(term_pattern(term))))
+        self._automaton = ahocorasick.Automaton()
+        for needle, indexes in needles.items():
+            self._automaton.add_word(needle, tuple(indexes))
+        if needles:
+            self._automaton.make_automaton()
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return tuple(self._patterns)
+        return tuple(self._codes)
+
+    def _hits(self, text: str) -> list[tuple[int, int, re.Match[str]]]:
+        """(start, term index, match) of every term found, in order of first appearance."""
+        if not self._terms or not text:
+            return []
+        candidates: set[int] = set()
+        for _, indexes in self._automaton.iter(text):
+            candidates.update(indexes)
+        hits = []
+        for index in candidates:
+            match = self._terms[index][2].search(text)
+            if match:
+                hits.append((match.start(), index, match))
+        hits.sort(key=lambda hit: (hit[0], hit[1]))
+        return hits
 
     def mask(self, text: str) -> str:
         """The text with every match blanked out (for exclusions: "无穷" is not "穷")."""
-        for pattern, _ in self._patterns.values():
-            text = pattern.sub(lambda m: " " * len(m.group()), text)
+        for _, index, _ in self._hits(text):
+            text = self._terms[index][2].sub(lambda m: " " * len(m.group()), text)
         return text
 
     def matches(self, text: str, normalized: bool = False) -> dict[str, list[str]]:
@@ -83,16 +113,26 @@ class Lexicon:
         if not normalized:
             text = normalize_text(text)
         found: dict[str, list[str]] = {}
-        for code, (pattern, terms) in self._patterns.items():
-            fired = _fired_terms(pattern.finditer(text), terms)
-            if fired:
-                found[code] = fired
+        for _, index, _ in self._hits(text):
+            code, term, _ = self._terms[index]
+            found.setdefault(code, []).append(term)
         return found
 
 
-def _fired_terms(hits: Iterable[re.Match[str]], terms: tuple[str, ...]) -> list[str]:
-    fired: dict[str, None] = {}
-    for hit in hits:
-        assert hit.lastgroup is not None
-        fired[terms[int(hit.lastgroup[1:])]] = None
-    return list(fired)
+def _needle(term: str) -> str:
+    """The longest literal piece of a term, which every match contains verbatim (texts are
+    normalised to single spaces): a run of whole words, ending at most in a wildcard's prefix."""
+    runs: list[str] = []
+    current: list[str] = []
+    for word in normalize_text(term.strip()).split():
+        if word == GAP:
+            runs.append(" ".join(current))
+            current = []
+        elif word.endswith("*"):
+            current.append(word[:-1])
+            runs.append(" ".join(current))
+            current = []
+        else:
+            current.append(word)
+    runs.append(" ".join(current))
+    return max((run for run in runs if run), key=len, default=term)

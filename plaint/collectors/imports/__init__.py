@@ -114,7 +114,8 @@ class FileImporter:
         if record.problem is not None:
             return [], record.problem
         assert record.data is not None
-        fmt = next((f for f in self.candidates if _safe(f.matches, record.data)), None)
+        # Records of a file are nearly always of one format: the last one found is tried first.
+        fmt = next((f for f in self._last_first() if _safe(f.matches, record.data)), None)
         if fmt is None:
             return [], "not a record of any format plaint knows" + (
                 f" for --platform {self.platform_hint}" if self.platform_hint else "")
@@ -123,10 +124,15 @@ class FileImporter:
             posts = fmt.to_posts(record.data, provenance)
         except (BadRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
             return [], f"{fmt.name}: {exc}"
+        self._last = fmt
         if counting:
             self.records += 1
             self.formats[fmt.name] += 1
         return posts, None
+
+    def _last_first(self) -> list[ImportFormat]:
+        last = getattr(self, "_last", None)
+        return self.candidates if last is None else [last, *(f for f in self.candidates if f is not last)]
 
     def _problem(self, where: str, problem: str, counting: bool) -> str:
         message = f"{self.path}, {where}: {problem}"
