@@ -20,8 +20,8 @@ from pathlib import Path
 from synthetic import posts
 
 from plaint.post import Author, Kind, Post, Provenance, Visibility
-from plaint.storage.database import Database
 from plaint.storage.copies import CopyLinker
+from plaint.storage.database import Database
 from plaint.storage.store import Annotations, Store
 
 BATCH = 1000

@@ -18,18 +18,24 @@ from plaint.collectors.imports import import_sources
 from plaint.collectors.imports.template import template as hand_template
 from plaint.collectors.pages import HandCollector, page_collector, platform_of
 from plaint.collectors.registry import collector_sources
-from plaint.http import PoliteClient
 from plaint.config import default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import PlaintError
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
-from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.filters.relevance import Tagger
+from plaint.http import PoliteClient
 from plaint.pipeline import Pipeline, Progress, RunSummary
-from plaint.recruit import (CandidateFilter, contact_history, list_candidates, resolve_author, sample_candidates,
-                            set_contact_status)
-from plaint.report import build_report, render_html
+from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
+from plaint.recruit import (
+    CandidateFilter,
+    contact_history,
+    list_candidates,
+    resolve_author,
+    sample_candidates,
+    set_contact_status,
+)
 from plaint.render import FORMATS, TerminalProgress, print_summary, summary_dict, write_rows
+from plaint.report import build_report, render_html
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import stats as read_stats
@@ -173,7 +179,7 @@ def add(
     its replies; any other post needs --text."""
     with _reported_errors():
         config = load_config(keywords)
-        when = _when(created)
+        when = _moment(created, "--created")
         if text is not None:
             where = platform or platform_of(url)
             if where is None:
@@ -188,13 +194,14 @@ def add(
         raise typer.Exit(EXIT_NOTHING_RAN)
 
 
-def _when(value: str | None) -> datetime | None:
+def _moment(value: str | None, option: str) -> datetime | None:
+    """A date or time given on the command line; UTC unless it names a zone."""
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise _fail(f"--created {value!r}: write it as 2026-10-02 or 2026-10-02T21:14+08:00") from None
+        raise _fail(f"{option} {value!r}: write it as 2026-10-02 or 2026-10-02T21:14+08:00") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
@@ -215,15 +222,6 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
                sys.stdout, title="suggested discrimination types")
     write_rows(numbers["runs"], ("id", "command", "status", "started_at", "found", "kept", "new"), "table",
                sys.stdout, title="recent runs")
-
-
-def _since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise _fail(f"--since {value!r}: write a date as YYYY-MM-DD") from None
 
 
 def _check_format(fmt: str) -> None:
@@ -257,7 +255,7 @@ def candidates(
         raise _fail("--sample needs --seed, so the same sample can be drawn again")
     with _reported_errors():
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
-                                _since(since))
+                                _moment(since, "--since"))
         rows = list_candidates(Database(database_url(db)), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)

@@ -7,8 +7,8 @@ split so that none exceeds the platform's length limit (Reddit: 512 characters).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from plaint.config import Config
 

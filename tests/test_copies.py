@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from plaint.cli import app
 from plaint.export import write_corpus
-from plaint.pseudonym import load_pseudonymiser
 from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import list_candidates
 from plaint.storage.dedup import MinHasher, jaccard, near_basis, shingles
 from plaint.storage.models import PostBandRow, PostRow

@@ -41,7 +41,7 @@ def scraped(store: Store) -> Store:
     for _ in range(2):
         session, _ = cassette_session(list(interactions))
         reddit = connect(session, env={"REDDIT_CLIENT_ID": "x", "REDDIT_CLIENT_SECRET": "y"})
-        Pipeline(demo_config(), store).run({"reddit": lambda: RedditCollector(reddit, demo_config())})
+        Pipeline(demo_config(), store).run({"reddit": lambda reddit=reddit: RedditCollector(reddit, demo_config())})
     return store
 
 
@@ -83,7 +83,7 @@ def test_pseudonyms_are_stable_per_key_and_differ_between_keys(scraped: Store, t
     first = authors("a.jsonl")
     assert first == authors("b.jsonl") and all(a.startswith("a_") for a in first)
     monkeypatch.setenv("PLAINT_SECRET", "another-team-secret-of-enough-length")
-    assert all(a != b for a, b in zip(first, authors("c.jsonl")))
+    assert all(a != b for a, b in zip(first, authors("c.jsonl"), strict=True))
 
 
 def test_the_key_file_is_created_private_once() -> None:
@@ -123,9 +123,9 @@ def test_a_sampled_export_is_reproducible_and_recorded(scraped: Store, tmp_path:
     manifest = json.loads(first.manifest_json.read_text(encoding="utf-8"))
     assert manifest["sample"] == {"size": 4, "asked": 4, "from": 10, "seed": 77, "stratified_by": "type"}
     assert manifest["flow"]["exported"] == 4
-    types = Counter(min(json.loads(l)["types"], key=["misogyny", "lgbtq", "appearance", "ableism", "racism",
+    types = Counter(min(json.loads(line)["types"], key=["misogyny", "lgbtq", "appearance", "ableism", "racism",
                                                           "socioeconomic"].index)
-                    for l in (tmp_path / "s1.jsonl").read_text(encoding="utf-8").splitlines())
+                    for line in (tmp_path / "s1.jsonl").read_text(encoding="utf-8").splitlines())
     assert types["misogyny"] == 2  # 5 of the 10 posts are first tagged misogyny: 2 of 4 seats
 
 

@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+import build_demo_cassette as shapes
 import praw
 import pytest
 
-import build_demo_cassette as shapes
 from plaint.collectors.reddit import RedditCollector, connect, map_submission
 from plaint.config import Config
 from plaint.demo import DEMO_QUERY, demo_config

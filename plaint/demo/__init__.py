@@ -15,8 +15,8 @@ from plaint.collectors.reddit import RedditCollector, connect
 from plaint.config import Config, default_config
 from plaint.demo.cassette import cassette_session, load_interactions
 from plaint.export import write_corpus
-from plaint.pseudonym import Pseudonymiser
 from plaint.pipeline import Pipeline, Progress, RunSummary
+from plaint.pseudonym import Pseudonymiser
 from plaint.recruit import Candidate, list_candidates
 from plaint.storage.database import Database
 from plaint.storage.store import Store

@@ -62,7 +62,7 @@ class CassetteAdapter(BaseAdapter):
 
     def unplayed(self) -> list[str]:
         return [f"{i['request']['method']} {i['request']['uri']}"
-                for i, done in zip(self.interactions, self.played) if not done]
+                for i, done in zip(self.interactions, self.played, strict=True) if not done]
 
 
 def _response(recorded: dict[str, Any], request: requests.PreparedRequest) -> requests.Response:

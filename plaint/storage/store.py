@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from plaint import __version__
 from plaint.post import Author, Post
 from plaint.queries import Query
-from plaint.storage.database import Database
 from plaint.storage import chunks
 from plaint.storage.copies import CopyLinker
+from plaint.storage.database import Database
 from plaint.storage.dedup import fingerprint
 from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
 

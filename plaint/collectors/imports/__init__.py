@@ -14,7 +14,15 @@ from typing import Any
 
 from plaint.collectors.imports import mediacrawler, reddit_dump, template, xhs_page, zeeschuimer, zhihu_api
 from plaint.collectors.imports.base import ImportFormat
-from plaint.collectors.imports.readers import Record, Truncated, csv_rows, guess_encoding, json_document, ndjson, open_text
+from plaint.collectors.imports.readers import (
+    Record,
+    Truncated,
+    csv_rows,
+    guess_encoding,
+    json_document,
+    ndjson,
+    open_text,
+)
 from plaint.collectors.imports.values import BadRecord
 from plaint.errors import CollectorFailed, ConfigError
 from plaint.post import Post, Provenance
