@@ -135,8 +135,8 @@ def main() -> None:
     print(f"ratio plaint/floor: {our_rate / base_rate:.2f}")
     print(f"kept {ours['kept']:,} ({ours['stored_new']:,} new, {ours['copies']:,} copies); langdetect calls: "
           f"{ours['langdetect_calls']:,} of {ours['reached_language_filter']:,} posts that reached the language "
-          f"filter (the rest were decided by script), none for the {ours['posts'] - ours['reached_language_filter']:,} "
-          "dropped earlier")
+          f"filter (the rest were decided by their script or English function words), none for the "
+          f"{ours['posts'] - ours['reached_language_filter']:,} dropped earlier")
     if args.near:
         subprocess.run([sys.executable, str(HERE / "near_duplicates.py"), "--stored", "100000", "--checked", "2000"],
                        check=True)
