@@ -80,10 +80,15 @@ def _progress(quiet: bool) -> Iterator[Progress | None]:
 
 
 def _print_run(summary: RunSummary, as_json: bool) -> None:
+    """The run's summary, then the exit status a cron job acts on (see EXIT_* above)."""
     if as_json:
         typer.echo(json.dumps(summary_dict(summary), ensure_ascii=False, indent=2))
     else:
         print_summary(summary, sys.stdout)
+    if summary.status == "failed":
+        raise typer.Exit(EXIT_NOTHING_RAN)
+    if summary.status == "partial":
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command()
@@ -106,10 +111,6 @@ def scrape(
         with _progress(quiet or as_json) as progress:
             summary = Pipeline(config, Store(database), progress=progress).run(sources)
     _print_run(summary, as_json)
-    if summary.status == "failed":
-        raise typer.Exit(EXIT_NOTHING_RAN)
-    if summary.status == "partial":
-        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command("import")
@@ -155,10 +156,6 @@ def import_files(
             for problem in result.info.get("problems", [])[:10]:
                 typer.echo(f"  {problem['where']}: {problem['problem']}", err=True)
     _print_run(summary, as_json)
-    if summary.status == "failed":
-        raise typer.Exit(EXIT_NOTHING_RAN)
-    if summary.status == "partial":
-        raise typer.Exit(EXIT_PARTIAL)
 
 
 @app.command()
@@ -190,8 +187,6 @@ def add(
         database = Database(database_url(db))
         summary = Pipeline(config, Store(database)).run({url: lambda: source}, command="add")
     _print_run(summary, as_json)
-    if summary.status != "ok":
-        raise typer.Exit(EXIT_NOTHING_RAN)
 
 
 def _moment(value: str | None, option: str) -> datetime | None:
