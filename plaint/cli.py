@@ -29,6 +29,7 @@ from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.recruit import (
     CandidateFilter,
     contact_history,
+    forget_author,
     list_candidates,
     resolve_author,
     sample_candidates,
@@ -285,6 +286,18 @@ def contact(
             platform, handle = set_contact_status(database, pseudonym, author, status, note)
         rows = contact_history(database, pseudonym, platform, handle)
     write_rows(rows, ("at", "status", "note"), fmt, sys.stdout, title=f"{platform}:{handle}")
+
+
+@app.command()
+def forget(
+    author: Annotated[str, typer.Argument(help="platform:handle (or a handle found on one platform only).")],
+    db: DbOption = None,
+) -> None:
+    """Remove an author everywhere, at their request: posts erased, author deleted, do-not-contact."""
+    with _reported_errors():
+        platform, handle, erased = forget_author(Database(database_url(db)), load_pseudonymiser(), author)
+    typer.echo(f"forgot {platform}:{handle}: {erased} posts erased (their ids kept so they are never collected "
+               "again); on the do-not-contact list")
 
 
 @app.command("copies")

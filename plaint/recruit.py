@@ -152,3 +152,15 @@ def _split(author: str) -> tuple[str | None, str]:
     if sep and platform and handle and platform.isidentifier():
         return platform.lower(), handle
     return None, author
+
+
+def forget_author(database: Database, pseudonym: Pseudonymiser, author: str) -> tuple[str, str, int]:
+    """An author who asks to be removed: every post of theirs erased (their ids kept as tombstones,
+    so nothing is collected again), the author deleted, and never to be listed again."""
+    from plaint.storage.store import Store
+
+    platform, handle = resolve_author(database, author)
+    author_id = find_authors(database, platform, handle)[0][0]
+    erased = Store(database).forget_author(author_id, pseudonym.author(platform, handle),
+                                           "removed at the author's request (plaint forget)")
+    return platform, handle, erased

@@ -147,3 +147,29 @@ def test_allocation_is_proportional_and_exact() -> None:
     drawn = sample(items, 10, seed=5, identity=str, stratum=lambda s: "even" if int(s[2:]) % 2 == 0 else "odd")
     assert len(drawn) == 10 and sum(int(s[2:]) % 2 == 0 for s in drawn) == 5
     assert drawn == sorted(drawn)
+
+
+def test_forget_removes_an_author_everywhere_and_for_good(filled: Store, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from plaint.cli import app
+
+    keep(filled, "reddit", (post("t3_50", "copy_of_alice", "My bot said women belong in the kitchen. Sexist!"),
+                            Annotations("en", ["misogyny"])))
+    result = CliRunner().invoke(app, ["forget", "reddit:alice_writes", "--db", str(tmp_path / "plaint.db")])
+    assert result.exit_code == 0 and "2 posts erased" in result.output
+    with filled.database.session() as session:
+        rows = {r.native_id: r for r in session.scalars(select(PostRow))}
+        assert session.scalar(select(AuthorRow).where(AuthorRow.handle == "alice_writes")) is None
+    assert rows["t3_1"].text == "" and rows["t3_1"].tombstoned_at is not None and rows["t3_2"].author_id is None
+    assert "alice_writes" not in handles(filled)
+    # Seen again later (a re-import, a new scrape): the erased posts stay erased, the author unlisted.
+    keep(filled, "reddit", (post("t3_1", "alice_writes", "My bot said women belong in the kitchen. Sexist!"),
+                            Annotations("en", ["misogyny"])),
+         (post("t3_77", "alice_writes", "A brand new complaint about a racist companion bot."),
+          Annotations("en", ["racism"])))
+    with filled.database.session() as session:
+        assert session.scalar(select(PostRow.text).where(PostRow.native_id == "t3_1")) == ""
+    assert "alice_writes" not in handles(filled)
+    history = contact_history(filled.database, load_pseudonymiser(), "reddit", "alice_writes")
+    assert history[-1]["status"] == "do-not-contact"

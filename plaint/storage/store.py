@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from plaint import __version__
@@ -24,7 +24,9 @@ from plaint.storage import chunks
 from plaint.storage.copies import CopyLinker
 from plaint.storage.database import Database
 from plaint.storage.dedup import fingerprint
-from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
+from plaint.storage.contacts import DO_NOT_CONTACT
+from plaint.storage.models import (AuthorRow, ContactEventRow, DoNotContactRow, PostRow, QueryRow, RunCountRow,
+                                  RunRow)
 
 CountKey = tuple[str, str, str]  # (source: a platform or an imported file, stage, outcome)
 
@@ -218,15 +220,39 @@ class Store:
             row.text_hash = fingerprint(row.title, row.text)
         return changed
 
+    def forget_author(self, author_id: int, author_key: str, note: str) -> int:
+        """Erase every post of an author, delete the author, and put their keyed pseudonym on the
+        do-not-contact list, in one transaction. Returns the number of posts erased."""
+        now = _now()
+        with self.database.session() as session, session.begin():
+            author = session.get_one(AuthorRow, author_id)
+            posts = list(session.scalars(select(PostRow).where(PostRow.author_id == author_id)))
+            for row in posts:
+                if row.tombstoned_at is None:
+                    self._erase_and_reindex(session, row, now)
+                row.author = None
+            session.execute(update(ContactEventRow).where(ContactEventRow.author_id == author_id)
+                            .values(author_id=None))
+            session.add(ContactEventRow(author_id=None, author_key=author_key, status=DO_NOT_CONTACT, note=note, at=now))
+            if session.get(DoNotContactRow, author_key) is None:
+                session.add(DoNotContactRow(author_key=author_key, added_at=now))
+            session.flush()
+            session.delete(author)
+            return len(posts)
+
+    @staticmethod
+    def _erase_and_reindex(session: Session, row: PostRow, now: datetime) -> None:
+        promoted = erase(session, row, now)
+        linker = CopyLinker(session)
+        linker.forget(row)
+        if promoted is not None:
+            linker.index(promoted)
+
     def _tombstone(self, session: Session, posts: Sequence[Post], now: datetime) -> None:
         stored = self._rows_by_key(session, [post.key for post in posts])
         for row in stored.values():
             if row.tombstoned_at is None:
-                promoted = erase(session, row, now)
-                linker = CopyLinker(session)
-                linker.forget(row)
-                if promoted is not None:
-                    linker.index(promoted)
+                self._erase_and_reindex(session, row, now)
 
 
 def _grouped(keys: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
