@@ -6,10 +6,10 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -18,7 +18,7 @@ from plaint.collectors.imports import import_sources
 from plaint.collectors.imports.template import template as hand_template
 from plaint.collectors.pages import HandCollector, page_collector, platform_of
 from plaint.collectors.registry import collector_sources
-from plaint.config import default_keywords_text, load_config
+from plaint.config import Config, default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import PlaintError
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
@@ -37,8 +37,11 @@ from plaint.recruit import (
 )
 from plaint.render import FORMATS, TerminalProgress, print_summary, summary_dict, write_rows
 from plaint.report import build_report, render_html
+from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
+from plaint.runlog import append_log
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.readout import copies as read_copies
+from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.store import Store
 
@@ -46,7 +49,7 @@ app = typer.Typer(help="Find public complaints about bias in AI companion apps, 
                   no_args_is_help=True, add_completion=False)
 
 # Exit codes a cron job can act on.
-EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING_RAN = 0, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING_RAN, EXIT_INTERRUPTED = 0, 2, 3, 4, 5
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite file or SQLAlchemy URL "
                                                  "(default: $PLAINT_DB, else ./plaint.db).")]
@@ -90,6 +93,33 @@ def _print_run(summary: RunSummary, as_json: bool) -> None:
         raise typer.Exit(EXIT_NOTHING_RAN)
     if summary.status == "partial":
         raise typer.Exit(EXIT_PARTIAL)
+    if summary.status == "interrupted":
+        raise typer.Exit(EXIT_INTERRUPTED)
+
+
+LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Append one line per platform "
+                                                       "(or file) with its counts.")]
+
+
+def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
+                log_file: Path | None) -> RunSummary:
+    """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
+    try:
+        with RunLock(url):
+            store = Store(Database(url))
+            stale = store.mark_interrupted()
+            if stale:
+                typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
+                           err=True)
+            pipeline = Pipeline(config, store)
+            with _progress(quiet) as progress, stop_on_signals(pipeline):
+                pipeline.progress = progress or pipeline.progress
+                summary = pipeline.run(sources, command=command)
+    except LockHeld as exc:
+        raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    if log_file is not None:
+        append_log(log_file, summary, command)
+    return summary
 
 
 @app.command()
@@ -100,17 +130,17 @@ def scrape(
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    log_file: LogFileOption = None,
 ) -> None:
     """Search the platforms with queries built from keywords.yaml; filter and store what is found.
 
-    Exit status: 0 every platform ran, 3 some were skipped or failed, 4 none could run.
+    Exit status: 0 every platform ran, 3 some were skipped or failed, 4 none could run (or another
+    run holds the database), 5 stopped by SIGTERM or Ctrl-C after finishing its batch.
     """
     with _reported_errors():
         config = load_config(keywords)
         sources = collector_sources(config, platform)
-        database = Database(database_url(db))
-        with _progress(quiet or as_json) as progress:
-            summary = Pipeline(config, Store(database), progress=progress).run(sources)
+        summary = _locked_run(config, database_url(db), sources, "scrape", quiet or as_json, log_file)
     _print_run(summary, as_json)
 
 
@@ -128,6 +158,7 @@ def import_files(
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    log_file: LogFileOption = None,
 ) -> None:
     """Import captures, exports and hand-gathered posts (Zeeschuimer, MediaCrawler, Reddit archive
     dumps, plaint's template) through the same filters and storage as a scrape.
@@ -146,9 +177,7 @@ def import_files(
         sources = import_sources(paths, platform, encoding, strict)
         if not sources:
             raise _fail("no files found in " + ", ".join(map(str, paths)))
-        database = Database(database_url(db))
-        with _progress(quiet or as_json) as progress:
-            summary = Pipeline(config, Store(database), progress=progress).run(sources, command="import")
+        summary = _locked_run(config, database_url(db), sources, "import", quiet or as_json, log_file)
     if not as_json:
         for source, result in summary.platforms.items():
             formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
@@ -185,8 +214,7 @@ def add(
             source = HandCollector(url, text, where, author, title, when)
         else:
             source = page_collector(url, PoliteClient())
-        database = Database(database_url(db))
-        summary = Pipeline(config, Store(database)).run({url: lambda: source}, command="add")
+        summary = _locked_run(config, database_url(db), {url: lambda: source}, "add", True, None)
     _print_run(summary, as_json)
 
 
@@ -199,6 +227,22 @@ def _moment(value: str | None, option: str) -> datetime | None:
     except ValueError:
         raise _fail(f"{option} {value!r}: write it as 2026-10-02 or 2026-10-02T21:14+08:00") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@app.command()
+def runs(
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+    limit: Annotated[int, typer.Option("--limit", help="How many of the latest runs.")] = 20,
+) -> None:
+    """The run history: when each scrape or import ran, how it ended, what it found and kept."""
+    _check_format(fmt)
+    with _reported_errors():
+        rows = recent_runs(Database(database_url(db)), limit)
+    for row in rows:
+        row["platforms"] = "; ".join(f"{name}: {info['status']}" for name, info in row["platforms"].items())
+    write_rows(rows, ("id", "command", "status", "started_at", "ended_at", "found", "kept", "new", "platforms"),
+               fmt, sys.stdout, title="runs, latest first")
 
 
 @app.command()

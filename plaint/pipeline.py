@@ -86,13 +86,20 @@ class Pipeline:
         self.progress = progress or NoProgress()
         self.detector = LanguageDetector()
         self.filters = build_filters(config, self.detector)
+        # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
+        self.stop_requested = False
 
     def run(self, sources: Mapping[str, CollectorFactory], command: str = "scrape") -> RunSummary:
         summary = RunSummary(self.store.start_run(command))
         for platform, factory in sources.items():
+            if self.stop_requested:
+                summary.platforms[platform] = PlatformResult("skipped", "the run was stopped before it began")
+                continue
             summary.platforms[platform] = self._run_platform(platform, factory, summary)
         ran = [r for r in summary.platforms.values() if r.status == "ok"]
         summary.status = "ok" if len(ran) == len(summary.platforms) else ("partial" if ran else "failed")
+        if self.stop_requested:
+            summary.status = "interrupted"
         summary.langdetect_calls = self.detector.langdetect_calls
         self.store.finish_run(summary.run_id, summary.status,
                               {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()},
@@ -129,6 +136,8 @@ class Pipeline:
                     self._sort(post, batch, summary.counts, platform)
                     if len(batch) >= self.batch_size:
                         self._flush(batch, summary)
+                    if self.stop_requested:
+                        return PlatformResult("interrupted", f"stopped after {found} posts", _info(collector))
                 self.store.note_query(query, results)
         except PlaintError as exc:
             return PlatformResult("failed", str(exc), _info(collector))

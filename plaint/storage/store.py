@@ -57,6 +57,14 @@ class Store:
 
     # Runs -------------------------------------------------------------------------------------
 
+    def mark_interrupted(self) -> int:
+        """Runs still marked running belong to a process that died (the caller holds the run
+        lock): they are marked interrupted. Returns how many there were."""
+        with self.database.session() as session, session.begin():
+            result = session.execute(update(RunRow).where(RunRow.status == "running")
+                                     .values(status="interrupted", ended_at=_now()))
+            return int(result.rowcount or 0)
+
     def start_run(self, command: str) -> int:
         with self.database.session() as session, session.begin():
             run = RunRow(command=command, started_at=_now(), status="running", tool_version=__version__)

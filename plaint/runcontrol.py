@@ -1,0 +1,76 @@
+"""How a run lives as a process: one at a time per database, and a clean stop on a signal.
+
+The lock: for a SQLite file, a file beside it (`plaint.db.lock`) held with flock. The operating
+system releases it when the process ends, however it ends, so a killed run never leaves a stale
+lock behind. The stop: SIGTERM or Ctrl-C asks the pipeline to finish the batch it is on and end;
+a second one stops at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from plaint.errors import PlaintError
+
+
+class LockHeld(PlaintError):
+    """Another plaint run is writing to this database."""
+
+
+class RunLock:
+    def __init__(self, database_url: str) -> None:
+        self.path: Path | None = None
+        if database_url.startswith("sqlite:///"):
+            self.path = Path(database_url[len("sqlite:///"):] + ".lock")
+        self._handle = None
+
+    def __enter__(self) -> RunLock:
+        if self.path is None:
+            return self  # a server database: its own transactions keep rows whole (see README)
+        handle = open(self.path, "a+", encoding="ascii")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise LockHeld(f"another plaint run ({holder}) is writing to this database ({self.path}); "
+                           "this one stops without touching it") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}\n")
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+@contextlib.contextmanager
+def stop_on_signals(pipeline: Any) -> Iterator[None]:
+    """While inside, SIGTERM and SIGINT set `pipeline.stop_requested`; the second one interrupts."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def ask_to_stop(signum: int, frame: Any) -> None:
+        if pipeline.stop_requested:
+            raise KeyboardInterrupt
+        pipeline.stop_requested = True
+
+    for sig in previous:
+        signal.signal(sig, ask_to_stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -1,0 +1,121 @@
+"""Running every night: one run at a time, runs killed or stopped mid-way, logs and history."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from plaint.cli import EXIT_INTERRUPTED, EXIT_NOTHING_RAN, app
+from plaint.runcontrol import RunLock
+from plaint.storage.database import Database
+from plaint.storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXTS = ["My Character.AI bot said women belong in the kitchen, so sexist. I regenerated it.",
+         "星野的AI男友说女生就该在家带孩子，太厌女了，我重新生成了好几次。",
+         "Replika remembered my birthday and wrote a poem, so sweet."]
+
+
+def import_file(path: Path, count: int) -> Path:
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(count):
+            handle.write(json.dumps({"platform": "reddit", "native_id": f"t3_{i}", "author": f"user{i % 500}",
+                                     "text": f"{TEXTS[i % 3]} (post {i})"}, ensure_ascii=False) + "\n")
+    return path
+
+
+def stored_posts(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as raw:
+            return raw.execute("select count(*) from posts").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def start_import(source: Path, db: Path, tmp_path: Path) -> subprocess.Popen:
+    env = {**os.environ, "PLAINT_KEY_FILE": str(tmp_path / "key")}
+    return subprocess.Popen([sys.executable, "-m", "plaint.cli", "import", str(source), "--db", str(db), "--quiet"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_posts(db: Path, process: subprocess.Popen, at_least: int = 200, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while stored_posts(db) < at_least:
+        assert process.poll() is None, "the import ended before it could be interrupted"
+        assert time.monotonic() < deadline, "nothing was stored in time"
+        time.sleep(0.05)
+
+
+def test_a_second_run_while_one_holds_the_database_stops_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    source = import_file(tmp_path / "posts.jsonl", 3)
+    with RunLock(f"sqlite:///{db}"):
+        result = CliRunner().invoke(app, ["import", str(source), "--db", str(db)])
+    assert result.exit_code == EXIT_NOTHING_RAN and "another plaint run (pid" in result.output
+    assert stored_posts(db) == 0
+    assert CliRunner().invoke(app, ["import", str(source), "--db", str(db)]).exit_code == 0  # free again
+
+
+def test_sigterm_finishes_the_batch_and_exits_cleanly(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    process = start_import(import_file(tmp_path / "posts.jsonl", 60_000), db, tmp_path)
+    wait_for_posts(db, process)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == EXIT_INTERRUPTED
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("select status from runs").fetchall() == [("interrupted",)]
+        kept = raw.execute("select sum(count) from run_counts where stage = 'kept'").fetchone()[0]
+        assert raw.execute("select count(*) from posts").fetchone()[0] == kept  # every counted post was stored
+        assert kept < 40_000  # it stopped early
+
+
+def test_a_run_killed_mid_batch_leaves_a_consistent_database_and_the_next_completes(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    source = import_file(tmp_path / "posts.jsonl", 30_000)
+    process = start_import(source, db, tmp_path)
+    wait_for_posts(db, process)
+    process.kill()  # SIGKILL: no handler runs, no cleanup
+    process.wait(timeout=30)
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("pragma integrity_check").fetchone() == ("ok",)
+        assert raw.execute("pragma foreign_key_check").fetchall() == []
+        orphans = raw.execute("select count(*) from posts p left join authors a on p.author_id = a.id "
+                              "where p.author_id is not null and a.id is null").fetchone()[0]
+        assert orphans == 0 and raw.execute("select status from runs").fetchall() == [("running",)]
+    result = CliRunner().invoke(app, ["import", str(source), "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "marked interrupted" in result.stderr
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("select status from runs order by id").fetchall() == [("interrupted",), ("ok",)]
+        assert raw.execute("select count(*) from posts").fetchone()[0] == 20_000  # two of three texts are kept
+
+
+def test_log_file_and_run_history(tmp_path: Path) -> None:
+    db, log = tmp_path / "study.db", tmp_path / "plaint.log"
+    source = import_file(tmp_path / "posts.jsonl", 30)
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(source), "--db", str(db), "--log-file", str(log)]).exit_code == 0
+    result = runner.invoke(app, ["scrape", "--db", str(db), "--log-file", str(log)],
+                           env={"REDDIT_CLIENT_SECRET": "must-not-appear", "REDDIT_CLIENT_ID": ""})
+    assert result.exit_code == EXIT_NOTHING_RAN
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert "kept=20 new=2 copies=18" in lines[0] and "status=ok" in lines[0]  # near-identical texts: copies
+    assert len(lines) == 1 + 5 and all("status=skipped" in line for line in lines[1:])
+    assert "must-not-appear" not in log.read_text(encoding="utf-8")
+    history = json.loads(runner.invoke(app, ["runs", "--db", str(db), "--format", "json"]).output)
+    assert [(r["command"], r["status"]) for r in history] == [("scrape", "failed"), ("import", "ok")]
+    assert history[1]["found"] == 30 and history[1]["kept"] == 20
+
+
+def test_stale_running_rows_are_marked_interrupted(store: Store) -> None:
+    store.start_run("scrape")
+    assert store.mark_interrupted() == 1 and store.mark_interrupted() == 0
