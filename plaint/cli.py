@@ -17,6 +17,7 @@ from plaint import __version__
 from plaint.collectors.imports import import_sources
 from plaint.collectors.imports.template import template as hand_template
 from plaint.collectors.pages import HandCollector, page_collector, platform_of
+from plaint.collectors.reddit import connect
 from plaint.collectors.registry import collector_sources
 from plaint.config import Config, default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
@@ -35,7 +36,13 @@ from plaint.recruit import (
     sample_candidates,
     set_contact_status,
 )
-from plaint.render import FORMATS, TerminalProgress, print_summary, summary_dict, write_rows
+from plaint.render import (
+    FORMATS,
+    TerminalProgress,
+    print_summary,
+    summary_dict,
+    write_rows,
+)
 from plaint.report import build_report, render_html
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
@@ -44,6 +51,7 @@ from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.store import Store
+from plaint.sweep import sweep_reddit
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
                   no_args_is_help=True, add_completion=False)
@@ -342,6 +350,21 @@ def forget(
         platform, handle, erased = forget_author(Database(database_url(db)), load_pseudonymiser(), author)
     typer.echo(f"forgot {platform}:{handle}: {erased} posts erased (their ids kept so they are never collected "
                "again); on the do-not-contact list")
+
+
+@app.command()
+def sweep(db: DbOption = None) -> None:
+    """Re-check stored Reddit posts through the API (100 ids a request); erase those deleted,
+    removed or no longer public. Reddit's terms require honouring deletions: run it weekly."""
+    with _reported_errors():
+        database = Database(database_url(db))
+        try:
+            with RunLock(database.url):
+                result = sweep_reddit(Store(database), connect())
+        except LockHeld as exc:
+            raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    reasons = ", ".join(f"{n} {reason}" for reason, n in result.erased.most_common()) or "none"
+    typer.echo(f"reddit: {result.checked} stored posts checked; erased: {reasons}")
 
 
 @app.command("copies")

@@ -157,7 +157,9 @@ def _write_jsonl(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[s
 
 def _write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # control characters Excel cannot hold
+    from openpyxl.cell.cell import (
+        ILLEGAL_CHARACTERS_RE,  # control characters Excel cannot hold
+    )
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("corpus")

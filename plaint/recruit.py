@@ -16,7 +16,13 @@ from plaint.config import STRATEGY_CODES, TYPE_CODES
 from plaint.errors import PlaintError
 from plaint.pseudonym import Pseudonymiser
 from plaint.sampling import sample
-from plaint.storage.contacts import DO_NOT_CONTACT, do_not_contact_keys, find_authors, history, record_status
+from plaint.storage.contacts import (
+    DO_NOT_CONTACT,
+    do_not_contact_keys,
+    find_authors,
+    history,
+    record_status,
+)
 from plaint.storage.database import Database
 from plaint.storage.readout import authors_with_posts
 

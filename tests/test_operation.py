@@ -119,3 +119,48 @@ def test_log_file_and_run_history(tmp_path: Path) -> None:
 def test_stale_running_rows_are_marked_interrupted(store: Store) -> None:
     store.start_run("scrape")
     assert store.mark_interrupted() == 1 and store.mark_interrupted() == 0
+
+
+def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path) -> None:
+    from collections import Counter as Tally
+    from urllib.parse import urlencode
+
+    import build_demo_cassette as shapes
+    from sqlalchemy import select
+
+    from plaint.collectors.reddit import connect
+    from plaint.demo.cassette import cassette_session
+    from plaint.post import Author, Kind, Post, Provenance, Visibility
+    from plaint.recruit import list_candidates
+    from plaint.pseudonym import load_pseudonymiser
+    from plaint.storage.models import PostRow
+    from plaint.storage.store import Annotations
+    from plaint.sweep import sweep_reddit
+
+    def stored(native_id: str, handle: str, kind: Kind = Kind.POST) -> tuple[Post, Annotations]:
+        return (Post(platform="reddit", native_id=native_id, kind=kind, provenance=Provenance("reddit_api"),
+                     text=f"My Replika called me fat, post {native_id}, so I gave it one star.",
+                     author=Author("reddit", handle), visibility=Visibility.PUBLIC), Annotations("en", ["appearance"]))
+
+    store.save_batch(store.start_run("t"), "reddit", [stored("t3_keep", "stays"), stored("t3_gone", "vanished"),
+                                                      stored("t1_rem", "removed_one", Kind.COMMENT)], [], [], Tally())
+    still = dict(id="keep", subreddit="replika", author="stays", created="2026-10-01T00:00:00Z", score=3,
+                 title="Still here", text="My Replika called me fat, so I gave it one star.")
+    comment = shapes.comment({"id": "keep", "subreddit": "replika", "author": "stays"},
+                             {"id": "rem", "author": "[deleted]", "score": 1, "body": "[removed]"}, "t3_keep", 0, 1.0e9)
+    answer = shapes.listing([{"kind": "t3", "data": shapes.submission(still)}, comment], None)
+    token = shapes.interaction("POST", "https://www.reddit.com/api/v1/access_token",
+                               {"access_token": "T", "token_type": "bearer", "expires_in": 3600, "scope": "*"})
+    info = shapes.interaction("GET", "https://oauth.reddit.com/api/info/?" + urlencode({"id": "t3_keep,t3_gone,t1_rem"}),
+                              answer)
+    session, adapter = cassette_session([token, info], match=("id",))
+    result = sweep_reddit(store, connect(session, env={"REDDIT_CLIENT_ID": "x", "REDDIT_CLIENT_SECRET": "y"}))
+    assert adapter.unplayed() == [] and result.checked == 3
+    assert result.erased == Tally({"no longer returned": 1, "removed": 1})
+    with store.database.session() as session:
+        rows = {r.native_id: r for r in session.scalars(select(PostRow))}
+    assert rows["t3_keep"].tombstoned_at is None and rows["t3_keep"].text
+    assert rows["t3_gone"].tombstoned_at is not None and rows["t3_gone"].text == ""
+    assert rows["t1_rem"].tombstoned_at is not None
+    handles = [c.handle for c in list_candidates(store.database, load_pseudonymiser())]
+    assert handles == ["stays"]  # the authors of erased posts leave the candidate list

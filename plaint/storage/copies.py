@@ -18,7 +18,16 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from plaint.storage import chunks
-from plaint.storage.dedup import SCREEN, THRESHOLD, MinHasher, estimated_similarity, jaccard, near_basis, pack, shingles
+from plaint.storage.dedup import (
+    SCREEN,
+    THRESHOLD,
+    MinHasher,
+    estimated_similarity,
+    jaccard,
+    near_basis,
+    pack,
+    shingles,
+)
 from plaint.storage.models import PostBandRow, PostRow
 
 _HASHER = MinHasher()

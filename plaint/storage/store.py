@@ -21,12 +21,19 @@ from plaint import __version__
 from plaint.post import Author, Post
 from plaint.queries import Query
 from plaint.storage import chunks
+from plaint.storage.contacts import DO_NOT_CONTACT
 from plaint.storage.copies import CopyLinker
 from plaint.storage.database import Database
 from plaint.storage.dedup import fingerprint
-from plaint.storage.contacts import DO_NOT_CONTACT
-from plaint.storage.models import (AuthorRow, ContactEventRow, DoNotContactRow, PostRow, QueryRow, RunCountRow,
-                                  RunRow)
+from plaint.storage.models import (
+    AuthorRow,
+    ContactEventRow,
+    DoNotContactRow,
+    PostRow,
+    QueryRow,
+    RunCountRow,
+    RunRow,
+)
 
 CountKey = tuple[str, str, str]  # (source: a platform or an imported file, stage, outcome)
 
@@ -247,6 +254,20 @@ class Store:
             session.flush()
             session.delete(author)
             return len(posts)
+
+    def live_ids(self, platform: str) -> list[str]:
+        """The native ids of a platform's stored posts that are not erased, in a stable order."""
+        with self.database.session() as session:
+            return list(session.scalars(select(PostRow.native_id).where(
+                PostRow.platform == platform, PostRow.tombstoned_at.is_(None)).order_by(PostRow.id)))
+
+    def erase_keys(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Erase the stored posts with these (platform, native_id) keys, in one transaction."""
+        now = _now()
+        with self.database.session() as session, session.begin():
+            for row in self._rows_by_key(session, list(keys)).values():
+                if row.tombstoned_at is None:
+                    self._erase_and_reindex(session, row, now)
 
     @staticmethod
     def _erase_and_reindex(session: Session, row: PostRow, now: datetime) -> None:

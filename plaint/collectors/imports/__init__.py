@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from plaint.collectors.imports import mediacrawler, reddit_dump, template, xhs_page, zeeschuimer, zhihu_api
+from plaint.collectors.imports import (
+    mediacrawler,
+    reddit_dump,
+    template,
+    xhs_page,
+    zeeschuimer,
+    zhihu_api,
+)
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.readers import (
     Record,

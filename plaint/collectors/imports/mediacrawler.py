@@ -7,7 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
-from plaint.collectors.imports.values import count, required, text, timestamp, without_query
+from plaint.collectors.imports.values import (
+    count,
+    required,
+    text,
+    timestamp,
+    without_query,
+)
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 CONTAINERS = ("ndjson", "csv", "json")

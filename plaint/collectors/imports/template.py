@@ -15,7 +15,15 @@ from datetime import timezone
 from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
-from plaint.collectors.imports.values import BadRecord, count, flag, required, text, timestamp, without_query
+from plaint.collectors.imports.values import (
+    BadRecord,
+    count,
+    flag,
+    required,
+    text,
+    timestamp,
+    without_query,
+)
 from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 

@@ -1,0 +1,67 @@
+"""`plaint sweep`: re-checks that stored posts still exist and are public, and erases those that
+are not. Reddit's terms require honouring deletions; run it at least weekly (see README).
+
+Reddit is asked through its API, 100 ids a request (`/api/info`). A post Reddit no longer returns
+(a banned or private subreddit) is treated like a deleted one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import praw
+import prawcore
+
+from plaint.collectors.reddit import map_comment, map_submission
+from plaint.config import TosSettings
+from plaint.errors import CollectorFailed
+from plaint.filters.tos import GONE_REASONS, TosFilter
+from plaint.post import Kind, Post, Provenance, Visibility
+from plaint.storage import chunks
+from plaint.storage.store import Store
+
+BATCH = 100
+_PROVENANCE = Provenance("reddit_api", "sweep")
+
+
+@dataclass
+class SweepResult:
+    checked: int = 0
+    erased: Counter[str] = field(default_factory=Counter)
+
+
+def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], None] | None = None) -> SweepResult:
+    """Ask Reddit about every stored, not yet erased Reddit post; erase the ones gone."""
+    result = SweepResult()
+    tos = TosFilter(TosSettings(allow_nsfw=True))  # only the public/deleted part matters here
+    for batch in chunks(store.live_ids("reddit"), BATCH):
+        seen: dict[str, Post] = {}
+        try:
+            for thing in reddit.info(fullnames=list(batch)):
+                post = _map(thing)
+                seen[post.native_id] = post
+        except prawcore.exceptions.PrawcoreException as exc:
+            raise CollectorFailed(f"Reddit could not be asked about stored posts: {exc}") from exc
+        gone: list[tuple[str, str]] = []
+        for native_id in batch:
+            post = seen.get(native_id)
+            reason = "no longer returned" if post is None else tos.check(post).reason
+            if post is None or reason in GONE_REASONS:
+                gone.append(("reddit", native_id))
+                result.erased[reason] += 1
+        store.erase_keys(gone)
+        result.checked += len(batch)
+        if progress:
+            progress(result.checked)
+    return result
+
+
+def _map(thing: object) -> Post:
+    data = vars(thing)
+    if isinstance(thing, praw.models.Submission):
+        return map_submission(data, _PROVENANCE)
+    thread = Post(platform="reddit", native_id=str(data.get("link_id")), kind=Kind.POST, provenance=_PROVENANCE,
+                  visibility=Visibility.UNKNOWN)
+    return map_comment(data, thread, _PROVENANCE)
