@@ -110,7 +110,7 @@ LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Appen
 
 
 def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
-                log_file: Path | None) -> RunSummary:
+                log_file: Path | None, full: bool = True) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
     try:
         with RunLock(url):
@@ -120,6 +120,7 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
                 typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
                            err=True)
             pipeline = Pipeline(config, store)
+            pipeline.full = full
             with _progress(quiet) as progress, stop_on_signals(pipeline):
                 pipeline.progress = progress or pipeline.progress
                 summary = pipeline.run(sources, command=command)
@@ -139,6 +140,8 @@ def scrape(
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log_file: LogFileOption = None,
+    full: Annotated[bool, typer.Option("--full", help="Re-walk every listing instead of stopping where the "
+                                       "last run's search ended.")] = False,
 ) -> None:
     """Search the platforms with queries built from keywords.yaml; filter and store what is found.
 
@@ -148,7 +151,7 @@ def scrape(
     with _reported_errors():
         config = load_config(keywords)
         sources = collector_sources(config, platform)
-        summary = _locked_run(config, database_url(db), sources, "scrape", quiet or as_json, log_file)
+        summary = _locked_run(config, database_url(db), sources, "scrape", quiet or as_json, log_file, full)
     _print_run(summary, as_json)
 
 

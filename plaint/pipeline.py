@@ -7,10 +7,12 @@ transaction each, together with the run's counts so far.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from plaint.collectors import Collector
@@ -88,6 +90,8 @@ class Pipeline:
         self.filters = build_filters(config, self.detector)
         # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
         self.stop_requested = False
+        # A full run re-walks every listing; otherwise searches stop where the last run's ended.
+        self.full = False
 
     def run(self, sources: Mapping[str, CollectorFactory], command: str = "scrape") -> RunSummary:
         summary = RunSummary(self.store.start_run(command))
@@ -123,9 +127,14 @@ class Pipeline:
             track_repeats = len(queries) > 1
             for index, query in enumerate(queries, 1):
                 self.progress.query_started(platform, index, len(queries), query)
+                if not self.full:
+                    query = dataclasses.replace(query, since=self.store.cursor(query))
                 results = 0
+                newest: datetime | None = None
                 for post in collector.search(query):
                     results += 1
+                    if post.created_at is not None and (newest is None or post.created_at > newest):
+                        newest = post.created_at
                     self.progress.post_seen(platform)
                     if track_repeats:
                         if post.key in seen:
@@ -138,7 +147,7 @@ class Pipeline:
                         self._flush(batch, summary)
                     if self.stop_requested:
                         return PlatformResult("interrupted", f"stopped after {found} posts", _info(collector))
-                self.store.note_query(query, results)
+                self.store.note_query(query, results, newest)
         except PlaintError as exc:
             return PlatformResult("failed", str(exc), _info(collector))
         except Exception as exc:  # a bug or an answer no one foresaw: report it, go on with the others

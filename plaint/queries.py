@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from plaint.config import Config
 
@@ -17,11 +17,13 @@ REDDIT_MAX_QUERY = 512
 
 @dataclass(frozen=True)
 class Query:
-    """One search: `scope` is where it runs (a multireddit), `text` what it asks for."""
+    """One search: `scope` is where it runs (a multireddit), `text` what it asks for, and `since`
+    the newest post an earlier run saw for it (collectors that read newest first stop there)."""
 
     platform: str
     scope: str
     text: str
+    since: datetime | None = None
 
     def __str__(self) -> str:
         """Short enough for a log line or an error message."""
@@ -63,17 +65,24 @@ def reddit_queries(config: Config) -> list[Query]:
     return queries
 
 
-def tiktok_queries(config: Config, today: date) -> list[Query]:
-    """One query per window of at most 30 days, newest first; the keywords are in the body."""
+def tiktok_queries(config: Config) -> list[Query]:
+    """One query: the keywords, over the last `days` days (split into windows when searched)."""
+    return [Query("tiktok", f"last {config.tiktok.days} days", " OR ".join(tiktok_bias_terms(config)))]
+
+
+def tiktok_windows(config: Config, today: date, since: datetime | None = None) -> list[tuple[date, date]]:
+    """Windows of at most 30 days, newest first, back to `days` ago or to the day of `since`."""
     settings = config.tiktok
-    queries: list[Query] = []
-    end = today
     start_of_search = today - timedelta(days=max(settings.days, 1) - 1)
+    if since is not None:
+        start_of_search = max(start_of_search, since.date())
+    windows: list[tuple[date, date]] = []
+    end = today
     while end >= start_of_search:
         start = max(start_of_search, end - timedelta(days=settings.window_days - 1))
-        queries.append(Query("tiktok", f"{start:%Y%m%d}-{end:%Y%m%d}", " OR ".join(tiktok_bias_terms(config))))
+        windows.append((start, end))
         end = start - timedelta(days=1)
-    return queries
+    return windows
 
 
 def tiktok_bias_terms(config: Config) -> list[str]:

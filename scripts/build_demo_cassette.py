@@ -128,7 +128,8 @@ def interaction(method: str, uri: str, body: Any, headers: dict[str, Any] | None
 
 def build() -> str:
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    threads = spec["threads"]
+    # sort=new: Reddit lists the newest first
+    threads = sorted(spec["threads"], key=lambda t: stamp(t["created"]), reverse=True)
     size = int(spec["page_size"])
     token = {"access_token": "<ACCESS_TOKEN>", "token_type": "bearer", "expires_in": 86400, "scope": "*"}
     interactions = [interaction("POST", "https://www.reddit.com/api/v1/access_token", token,

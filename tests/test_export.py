@@ -41,7 +41,9 @@ def scraped(store: Store) -> Store:
     for _ in range(2):
         session, _ = cassette_session(list(interactions))
         reddit = connect(session, env={"REDDIT_CLIENT_ID": "x", "REDDIT_CLIENT_SECRET": "y"})
-        Pipeline(demo_config(), store).run({"reddit": lambda reddit=reddit: RedditCollector(reddit, demo_config())})
+        pipeline = Pipeline(demo_config(), store)
+        pipeline.full = True  # the second run re-walks the listing, as `plaint scrape --full` does
+        pipeline.run({"reddit": lambda reddit=reddit: RedditCollector(reddit, demo_config())})
     return store
 
 

@@ -94,11 +94,23 @@ def test_langdetect_runs_only_where_nothing_cheaper_decides(store: Store) -> Non
     assert summary.langdetect_calls == 1 and summary.total("language", "other language") == 1
 
 
-def test_a_second_run_on_the_same_answers_stores_nothing_new(store: Store) -> None:
+def test_a_second_run_stops_where_the_first_ended_and_a_full_run_rewalks(store: Store) -> None:
+    def cassette():
+        with resources.as_file(resources.files("plaint.demo").joinpath("reddit_demo.json")) as path:
+            return cassette_session(load_interactions(path))
+
     Pipeline(demo_config(), store).run({"reddit": demo_source()})
-    again = Pipeline(demo_config(), store).run({"reddit": demo_source()})
-    assert again.total("stored", "new") == 0 and again.total("stored", "duplicate") == 0
-    assert again.total("stored", "unchanged") == again.total("kept") == 11
+    session, adapter = cassette()
+    reddit = connect(session, env=CREDENTIALS)
+    again = Pipeline(demo_config(), store).run({"reddit": lambda: RedditCollector(reddit, demo_config())})
+    searches = [r for r in adapter.requests if "/search/" in r]
+    assert len(searches) == 1  # one request for the query: its newest post was seen last time
+    assert again.total("stored", "new") == 0 and again.total("found") == 0
+    full = Pipeline(demo_config(), store)
+    full.full = True
+    rewalk = full.run({"reddit": demo_source()})
+    assert rewalk.total("stored", "new") == 0 and rewalk.total("stored", "duplicate") == 0
+    assert rewalk.total("stored", "unchanged") == rewalk.total("kept") == 11
 
 
 def test_a_skipped_platform_does_not_stop_the_others(store: Store) -> None:
@@ -121,6 +133,6 @@ def test_a_platform_failing_midway_keeps_what_it_stored(store: Store) -> None:
     assert summary.platforms["reddit"].status == "failed"
     assert "could not be reached" in summary.platforms["reddit"].detail
     rows = stored(store)
-    assert "t3_1q0aa01" in rows and "t3_1q0aa14" not in rows  # page 1 kept, page 2 never came
+    assert "t3_1q0aa14" in rows and "t3_1q0aa01" not in rows  # page 1 (the newest) kept, page 2 never came
     with store.database.session() as session:
         assert session.get_one(RunRow, summary.run_id).status == "failed"

@@ -109,8 +109,10 @@ def test_tiktok_windows_paging_and_comments(config: Config) -> None:
     api = tiktok_api(["T1"], pages, comments)
     collector = tiktok_collector(config, api)
     queries = collector.queries()
-    assert [q.scope for q in queries] == ["20261026-20261124", "20261011-20261025"]  # at most 30 days each
+    assert [q.scope for q in queries] == ["last 45 days"]
     posts = [p for q in queries for p in collector.search(q)]
+    windows = [(b["start_date"], b["end_date"]) for m, p, b in api.log if p.endswith("/video/query/") and "cursor" not in b]
+    assert windows == [("20261026", "20261124"), ("20261011", "20261025")]  # at most 30 days each, newest first
     assert [p.native_id for p in posts] == ["1", "comment:11", "comment:12", "2"]
     video, comment, reply = posts[0], posts[1], posts[2]
     assert video.url == "https://www.tiktok.com/@creator1/video/1" and video.author.handle == "creator1"
@@ -121,6 +123,15 @@ def test_tiktok_windows_paging_and_comments(config: Config) -> None:
     first = [b for m, p, b in api.log if p.endswith("/video/query/")][0]
     assert first["query"]["and"][0]["field_name"] == "keyword" and "Replika" in first["query"]["and"][0]["field_values"]
     assert api.paths().count("/v2/oauth/token/") == 1  # one token serves the run
+
+
+def test_tiktok_searches_only_the_days_since_the_last_run(config: Config) -> None:
+    api = tiktok_api(["T1"], {}, {})
+    collector = tiktok_collector(config, api)
+    since = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    assert list(collector.search(dataclasses.replace(collector.queries()[0], since=since))) == []
+    windows = [(b["start_date"], b["end_date"]) for m, p, b in api.log if p.endswith("/video/query/")]
+    assert windows == [("20261120", "20261124")]  # one request: the days since the newest video seen
 
 
 def test_tiktok_expired_token_is_refreshed_once(config: Config) -> None:

@@ -40,7 +40,8 @@ def filled(store: Store) -> Store:
           Annotations("en", ["racism"], [], no_contact="locked thread")),
          (post("t3_4", None, "Account deleted but the post about a homophobic bot stays up."),
           Annotations("en", ["lgbtq"], [], no_contact="no author")),
-         (post("t3_5", "copycat", "My bot said women belong in the kitchen. Sexist!"), Annotations("en", ["misogyny"])),
+         (post("t3_5", "copycat", "My bot said women belong in the kitchen. Sexist!", 3),  # copied a day later
+          Annotations("en", ["misogyny"])),
          (post("t3_6", "gone_gina", "A classist bot told me poor people don't deserve friends."),
           Annotations("en", ["socioeconomic"])),
          (post("t3_7", "gone_gina", "Another post of hers, still public, about an ableist bot reply."),

@@ -185,9 +185,11 @@ class DoubanCollector:
                     raise CollectorFailed(f"douban group {group}: {exc}") from None
                 break
             pages += 1
-            matching += [row for row in rows if self._titles.matches(row.title)]
-            if len(rows) < PAGE_SIZE:
-                break
+            fresh = [row for row in rows if query.since is None or row.last_reply_at is None
+                     or row.last_reply_at > query.since]
+            matching += [row for row in fresh if self._titles.matches(row.title)]
+            if len(rows) < PAGE_SIZE or len(fresh) < len(rows):
+                break  # the list is ordered by last reply: the rest has not moved since the last run
         if pages == self.settings.pages:
             self.warnings.append(f"douban group {group}: read the newest {pages * PAGE_SIZE} topics "
                                  "(platforms.douban.pages); older topics were not reached")

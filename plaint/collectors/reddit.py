@@ -95,6 +95,8 @@ class RedditCollector:
             for submission in listing:
                 seen += 1
                 post = map_submission(vars(submission), provenance)
+                if self._already_seen(post, query):
+                    return  # newest first: everything from here on was read by an earlier run
                 yield post
                 if self.settings.comments and (post.num_comments or 0) > 0:
                     yield from self._comments(submission, post, provenance)
@@ -108,6 +110,10 @@ class RedditCollector:
             self.warnings.append(
                 f"{query}: {seen} results, Reddit's listing cap (~{LISTING_CAP}); older matches were not "
                 "reachable through search (import an archive dump to see them)")
+
+    def _already_seen(self, post: Post, query: Query) -> bool:
+        return (self.settings.sort == "new" and query.since is not None and post.created_at is not None
+                and post.created_at <= query.since)
 
     def _comments(self, submission: Any, thread: Post, provenance: Provenance) -> Iterator[Post]:
         unread = submission.comments.replace_more(limit=self.settings.more_comments)

@@ -20,7 +20,7 @@ from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
 from plaint.http import PoliteClient
 from plaint.post import Author, Kind, Post, Provenance, Visibility
-from plaint.queries import Query, tiktok_bias_terms, tiktok_queries
+from plaint.queries import Query, tiktok_bias_terms, tiktok_queries, tiktok_windows
 
 ROUTE = "tiktok_research_api"
 API = "https://open.tiktokapis.com/v2"
@@ -65,17 +65,20 @@ class TikTokCollector:
         return {"requests": self.requests}
 
     def queries(self) -> list[Query]:
-        return tiktok_queries(self.config, self.today)
+        return tiktok_queries(self.config)
 
     def search(self, query: Query) -> Iterator[Post]:
-        start, end = query.scope.split("-")
+        for start, end in tiktok_windows(self.config, self.today, query.since):
+            yield from self._window(query, f"{start:%Y%m%d}", f"{end:%Y%m%d}")
+
+    def _window(self, query: Query, start: str, end: str) -> Iterator[Post]:
         conditions = [{"operation": "IN", "field_name": "keyword", "field_values": list(self.config.apps)},
                       {"operation": "IN", "field_name": "keyword", "field_values": tiktok_bias_terms(self.config)}]
         if self.settings.regions:
             conditions.append({"operation": "IN", "field_name": "region_code",
                                "field_values": list(self.settings.regions)})
         body: dict[str, Any] = {"query": {"and": conditions}, "start_date": start, "end_date": end, "max_count": 100}
-        provenance = Provenance(ROUTE, query.text, f"{API}/research/video/query/ {query.scope}")
+        provenance = Provenance(ROUTE, query.text, f"{API}/research/video/query/ {start}-{end}")
         while True:
             data = self._call("research/video/query/", VIDEO_FIELDS, body)
             for video in data.get("videos") or []:

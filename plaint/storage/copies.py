@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import delete, insert, select
@@ -66,7 +67,8 @@ class CopyLinker:
                                          exclude={row.id for row in new_rows})
         in_batch: dict[BandKey, list[tuple[int, np.ndarray]]] = defaultdict(list)
         bands: list[dict[str, int]] = []
-        for row in new_rows:
+        # Among posts seen together, the one posted first is the original (listings come newest first).
+        for row in sorted(new_rows, key=lambda r: (r.created_at is None, r.created_at or datetime.min, r.id)):
             text = texts[row.id]
             original = exact.get(row.text_hash) if row.text_hash else None
             if original is not None:

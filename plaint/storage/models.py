@@ -165,6 +165,8 @@ class QueryRow(Base):
     first_used: Mapped[datetime]
     last_used: Mapped[datetime]
     last_results: Mapped[int] = mapped_column(Integer, default=0)
+    # The newest post a completed search saw: where the next run's search may stop.
+    newest_seen: Mapped[datetime | None]
 
 
 class RunRow(Base):

@@ -99,7 +99,8 @@ class Store:
             else:
                 row.count = count
 
-    def note_query(self, query: Query, results: int) -> None:
+    def note_query(self, query: Query, results: int, newest: datetime | None = None) -> None:
+        """Record a completed search, and move its cursor to the newest post it saw."""
         now = _now()
         with self.database.session() as session, session.begin():
             row = session.scalar(select(QueryRow).where(QueryRow.platform == query.platform,
@@ -107,9 +108,17 @@ class Store:
                                                         QueryRow.text == query.text))
             if row is None:
                 session.add(QueryRow(platform=query.platform, scope=query.scope, text=query.text,
-                                     first_used=now, last_used=now, last_results=results))
+                                     first_used=now, last_used=now, last_results=results, newest_seen=newest))
             else:
                 row.last_used, row.last_results = now, results
+                if newest is not None and (row.newest_seen is None or newest > row.newest_seen):
+                    row.newest_seen = newest
+
+    def cursor(self, query: Query) -> datetime | None:
+        """The newest post an earlier completed run of this search saw."""
+        with self.database.session() as session:
+            return session.scalar(select(QueryRow.newest_seen).where(
+                QueryRow.platform == query.platform, QueryRow.scope == query.scope, QueryRow.text == query.text))
 
     # Posts ------------------------------------------------------------------------------------
 
