@@ -21,7 +21,7 @@ from plaint.collectors.reddit import connect
 from plaint.collectors.registry import collector_sources
 from plaint.config import Config, default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
-from plaint.errors import PlaintError
+from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
 from plaint.filters.relevance import Tagger
 from plaint.http import PoliteClient
@@ -51,7 +51,7 @@ from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.store import Store
-from plaint.sweep import sweep_reddit
+from plaint.sweep import SweepResult, sweep_pages, sweep_reddit
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
                   no_args_is_help=True, add_completion=False)
@@ -356,18 +356,42 @@ def forget(
 
 
 @app.command()
-def sweep(db: DbOption = None) -> None:
-    """Re-check stored Reddit posts through the API (100 ids a request); erase those deleted,
-    removed or no longer public. Reddit's terms require honouring deletions: run it weekly."""
+def sweep(
+    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="reddit, douban or tieba "
+                                                          "(repeatable); default: all three.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Re-check stored posts and erase those deleted, removed or no longer public: Reddit through
+    its API (100 ids a request), Douban topics and Tieba threads by fetching them again (robots.txt
+    permitting). Reddit's terms require honouring deletions: run it at least weekly."""
+    chosen = platform or ["reddit", "douban", "tieba"]
+    unknown = [p for p in chosen if p not in ("reddit", "douban", "tieba")]
+    if unknown:
+        raise _fail(f"plaint sweeps reddit, douban and tieba, not {', '.join(unknown)}")
     with _reported_errors():
         database = Database(database_url(db))
         try:
             with RunLock(database.url):
-                result = sweep_reddit(Store(database), connect())
+                store = Store(database)
+                if "reddit" in chosen:
+                    try:
+                        reddit = connect()
+                    except CollectorUnavailable as exc:
+                        typer.echo(f"reddit: skipped - {exc}")
+                    else:
+                        _print_sweep("reddit", sweep_reddit(store, reddit))
+                pages = tuple(p for p in chosen if p in ("douban", "tieba"))
+                if pages:
+                    _print_sweep(" and ".join(pages), sweep_pages(store, PoliteClient(min_interval=5.0), pages))
         except LockHeld as exc:
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
-    reasons = ", ".join(f"{n} {reason}" for reason, n in result.erased.most_common()) or "none"
-    typer.echo(f"reddit: {result.checked} stored posts checked; erased: {reasons}")
+
+
+def _print_sweep(what: str, result: SweepResult) -> None:
+    erased = ", ".join(f"{n} {reason}" for reason, n in result.erased.most_common()) or "none"
+    skipped = ", ".join(f"{n} ({reason})" for reason, n in result.skipped.most_common())
+    typer.echo(f"{what}: {result.checked} stored posts checked; erased: {erased}" + (f"; not checked: {skipped}"
+                                                                                    if skipped else ""))
 
 
 @app.command("copies")

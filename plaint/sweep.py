@@ -2,7 +2,9 @@
 are not. Reddit's terms require honouring deletions; run it at least weekly (see README).
 
 Reddit is asked through its API, 100 ids a request (`/api/info`). A post Reddit no longer returns
-(a banned or private subreddit) is treated like a deleted one.
+(a banned or private subreddit) is treated like a deleted one. Douban topics and Tieba threads are
+fetched again, robots.txt permitting: a page that is gone (404, 410) takes all its stored posts
+with it. A single reply missing from a page is not taken as deleted, as it may sit on a later page.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from plaint.collectors.reddit import map_comment, map_submission
 from plaint.config import TosSettings
 from plaint.errors import CollectorFailed
 from plaint.filters.tos import GONE_REASONS, TosFilter
+from plaint.http import Blocked, Disallowed, PoliteClient
 from plaint.post import Kind, Post, Provenance, Visibility
 from plaint.storage import chunks
 from plaint.storage.store import Store
@@ -30,6 +33,7 @@ _PROVENANCE = Provenance("reddit_api", "sweep")
 class SweepResult:
     checked: int = 0
     erased: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
 
 
 def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], None] | None = None) -> SweepResult:
@@ -55,6 +59,39 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
         result.checked += len(batch)
         if progress:
             progress(result.checked)
+    return result
+
+
+PAGE_URLS = {"douban": "https://www.douban.com/group/topic/{}/", "tieba": "https://tieba.baidu.com/p/{}"}
+
+
+def sweep_pages(store: Store, client: PoliteClient, platforms: tuple[str, ...] = tuple(PAGE_URLS),
+                progress: Callable[[int], None] | None = None) -> SweepResult:
+    """Fetch each stored Douban topic and Tieba thread again; erase the posts of pages gone."""
+    result = SweepResult()
+    for platform in platforms:
+        template = PAGE_URLS[platform]
+        for thread_id, keys in store.threads(platform).items():
+            url = template.format(thread_id)
+            try:
+                client.get(url)
+            except Disallowed:
+                result.skipped["robots.txt disallows re-checking"] += len(keys)
+                continue
+            except Blocked:
+                result.skipped["a login wall"] += len(keys)
+                continue
+            except CollectorFailed as exc:
+                if "HTTP 404" in str(exc) or "HTTP 410" in str(exc):
+                    store.erase_keys(keys)
+                    result.erased["page gone"] += len(keys)
+                else:
+                    result.skipped[f"could not check ({exc})"] += len(keys)
+                continue
+            finally:
+                result.checked += len(keys)
+                if progress:
+                    progress(result.checked)
     return result
 
 

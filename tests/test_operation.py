@@ -164,3 +164,45 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
     assert rows["t1_rem"].tombstoned_at is not None
     handles = [c.handle for c in list_candidates(store.database, load_pseudonymiser())]
     assert handles == ["stays"]  # the authors of erased posts leave the candidate list
+
+
+def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
+    from collections import Counter as Tally
+
+    import httpx
+    from sqlalchemy import select
+
+    from plaint.http import PoliteClient
+    from plaint.post import Author, Kind, Post, Provenance, Visibility
+    from plaint.storage.models import PostRow
+    from plaint.storage.store import Annotations
+    from plaint.sweep import sweep_pages
+
+    def stored(platform: str, native_id: str, thread: str) -> tuple[Post, Annotations]:
+        return (Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance("add_url"),
+                     thread_id=thread, text=f"AI男友说女生就该听话，太厌女了 {native_id}",
+                     author=Author(platform, f"u{native_id}"), visibility=Visibility.PUBLIC), Annotations("zh"))
+
+    run = store.start_run("t")
+    store.save_batch(run, "douban", [stored("douban", "100", "100"), stored("douban", "comment:7", "100"),
+                                     stored("douban", "200", "200")], [], [], Tally())
+    store.save_batch(run, "tieba", [stored("tieba", "900", "900")], [], [], Tally())
+    seen: list[str] = []
+
+    def site(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.host + request.url.path)
+        if request.url.path == "/robots.txt":
+            body = "User-agent: *\nDisallow: /\n" if request.url.host == "tieba.baidu.com" else "User-agent: *\nDisallow: /search\n"
+            return httpx.Response(200, text=body)
+        if request.url.path == "/group/topic/100/":
+            return httpx.Response(404, text="gone")
+        return httpx.Response(200, text="<div class='topic-doc'>still here, a long page of content</div>" * 200)
+
+    client = PoliteClient(transport=httpx.MockTransport(site), sleep=lambda s: None, min_interval=0)
+    result = sweep_pages(store, client)
+    assert result.checked == 4 and result.erased == Tally({"page gone": 2})
+    assert result.skipped == Tally({"robots.txt disallows re-checking": 1})
+    assert "tieba.baidu.com/p/900" not in seen  # robots.txt said no: never fetched
+    with store.database.session() as session:
+        erased = {r.native_id for r in session.scalars(select(PostRow).where(PostRow.tombstoned_at.is_not(None)))}
+    assert erased == {"100", "comment:7"}

@@ -270,6 +270,16 @@ class Store:
             return list(session.scalars(select(PostRow.native_id).where(
                 PostRow.platform == platform, PostRow.tombstoned_at.is_(None)).order_by(PostRow.id)))
 
+    def threads(self, platform: str) -> dict[str, list[tuple[str, str]]]:
+        """The platform's stored, not erased posts, grouped by the thread (topic) they belong to."""
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        with self.database.session() as session:
+            for native_id, thread_id in session.execute(select(PostRow.native_id, PostRow.thread_id).where(
+                    PostRow.platform == platform, PostRow.tombstoned_at.is_(None), PostRow.thread_id.is_not(None))
+                    .order_by(PostRow.id)):
+                grouped.setdefault(thread_id, []).append((platform, native_id))
+        return grouped
+
     def erase_keys(self, keys: Sequence[tuple[str, str]]) -> None:
         """Erase the stored posts with these (platform, native_id) keys, in one transaction."""
         now = _now()
