@@ -50,6 +50,7 @@ from plaint.storage.database import Database, database_url, describe
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
+from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit
 
@@ -113,7 +114,7 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
                 log_file: Path | None, full: bool = True) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
     try:
-        with RunLock(url):
+        with RunLock(url, tuple(sources) if command == "scrape" else (command,)):
             store = Store(Database(url))
             stale = store.mark_interrupted()
             if stale:
@@ -519,6 +520,20 @@ def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an exist
         raise _fail(f"{target.resolve()} exists; edit it, or use --force to replace it")
     target.write_text(default_keywords_text(), encoding="utf-8")
     typer.echo(f"wrote {target.resolve()}")
+
+
+db_app = typer.Typer(help="The database itself.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the database's schema up to this plaint's (SQLite or PostgreSQL); safe to repeat."""
+    with _reported_errors():
+        url = database_url(db)
+        database = Database(url)  # opening runs the migrations
+        revision = current_revision(database.engine)
+    typer.echo(f"{describe(url)}: schema at revision {revision}")
 
 
 @app.command()

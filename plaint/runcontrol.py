@@ -25,15 +25,23 @@ class LockHeld(PlaintError):
 
 
 class RunLock:
-    def __init__(self, database_url: str) -> None:
+    """The run lock. On PostgreSQL it is one advisory lock per name the run gives (its platforms),
+    so a team's scrapes of different platforms may write at once, and two of the same may not."""
+
+    def __init__(self, database_url: str, names: tuple[str, ...] = ("plaint",)) -> None:
+        self.url = database_url
+        self.names = tuple(sorted(set(names)))
         self.path: Path | None = None
         if database_url.startswith("sqlite:///"):
             self.path = Path(database_url[len("sqlite:///"):] + ".lock")
         self._handle = None
+        self._connection = None
 
     def __enter__(self) -> RunLock:
         if self.path is None:
-            return self  # a server database: its own transactions keep rows whole (see README)
+            if self.url.startswith("postgresql"):
+                self._advisory_locks()
+            return self
         handle = open(self.path, "a+", encoding="ascii")
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -50,7 +58,31 @@ class RunLock:
         self._handle = handle
         return self
 
+    def _advisory_locks(self) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.url)
+        connection = engine.connect()
+        taken: list[str] = []
+        for name in self.names:
+            got = connection.execute(text("select pg_try_advisory_lock(hashtext(:name))"),
+                                     {"name": f"plaint:{name}"}).scalar()
+            if not got:
+                for held in taken:
+                    connection.execute(text("select pg_advisory_unlock(hashtext(:name))"), {"name": f"plaint:{held}"})
+                connection.close()
+                engine.dispose()
+                raise LockHeld(f"another plaint run is writing {name} to this database; this one stops without "
+                               "touching it")
+            taken.append(name)
+        self._connection = (engine, connection)
+
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self._connection is not None:
+            engine, connection = self._connection
+            connection.close()  # advisory locks end with their session
+            engine.dispose()
+            self._connection = None
         if self._handle is not None:
             fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
             self._handle.close()

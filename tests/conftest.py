@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -32,11 +33,33 @@ def config() -> Config:
     return default_config()
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Database:
-    db = Database(f"sqlite:///{tmp_path / 'plaint.db'}")
+PG_URL = os.environ.get("PLAINT_TEST_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """A fresh database: a SQLite file, and the same tests again on PostgreSQL when
+    PLAINT_TEST_PG_URL names a server (.ci/run starts one)."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'plaint.db'}")
+    else:
+        if not PG_URL:
+            pytest.skip("PLAINT_TEST_PG_URL is not set")
+        reset_postgresql(PG_URL)
+        db = Database(PG_URL)
     yield db
     db.close()
+
+
+def reset_postgresql(url: str) -> None:
+    """Drop everything plaint made, so each test starts from an empty database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("drop schema public cascade"))
+        connection.execute(text("create schema public"))
+    engine.dispose()
 
 
 @pytest.fixture

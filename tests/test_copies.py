@@ -140,7 +140,7 @@ def test_candidates_and_export_count_the_original_once_and_list_its_copies(store
 def test_plaint_copies_lists_each_copy_with_its_original(store: Store, tmp_path) -> None:
     save(store, post("t3_a", REDDIT), post("t3_x", REDDIT, handle="crossposter"))
     save(store, post("v1", TIKTOK, platform="tiktok"))
-    result = CliRunner().invoke(app, ["copies", "--db", str(tmp_path / "plaint.db"), "--format", "json"])
+    result = CliRunner().invoke(app, ["copies", "--db", store.database.url, "--format", "json"])
     assert result.exit_code == 0, result.output
     listed = json.loads(result.output)
     assert sorted((c["copy_platform"], c["kind"]) for c in listed) == [("reddit", "exact"), ("tiktok", "near")]

@@ -68,7 +68,7 @@ def test_the_default_export_names_no_one(scraped: Store, tmp_path: Path) -> None
 
 
 def test_identified_export_adds_urls_and_handles_and_warns(scraped: Store, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["export", "--db", str(tmp_path / "plaint.db"), "--out", "named.csv",
+    result = CliRunner().invoke(app, ["export", "--db", scraped.database.url, "--out", "named.csv",
                                       "--identified"])
     assert result.exit_code == 0 and "verbatim quotes can be traced" in result.stderr
     rows = list(csv.DictReader(open("named.csv", encoding="utf-8")))
@@ -167,7 +167,7 @@ def test_the_report_has_its_three_charts(scraped: Store, tmp_path: Path) -> None
     assert misogyny["reddit"] == misogyny["total"] > 0
     page = render_html(report)
     assert page.count("<svg") == 3 and page.count('class="bar"') >= 5 and 'class="line"' in page
-    result = CliRunner().invoke(app, ["report", "--db", str(tmp_path / "plaint.db"), "--out", "report.html"])
+    result = CliRunner().invoke(app, ["report", "--db", scraped.database.url, "--out", "report.html"])
     assert result.exit_code == 0 and "from found to kept" in result.output and "misogyny" in result.output
     assert Path("report.html").read_text(encoding="utf-8") .count("<svg") == 3
 

@@ -157,7 +157,7 @@ def test_forget_removes_an_author_everywhere_and_for_good(filled: Store, tmp_pat
 
     keep(filled, "reddit", (post("t3_50", "copy_of_alice", "My bot said women belong in the kitchen. Sexist!"),
                             Annotations("en", ["misogyny"])))
-    result = CliRunner().invoke(app, ["forget", "reddit:alice_writes", "--db", str(tmp_path / "plaint.db")])
+    result = CliRunner().invoke(app, ["forget", "reddit:alice_writes", "--db", filled.database.url])
     assert result.exit_code == 0 and "2 posts erased" in result.output
     with filled.database.session() as session:
         rows = {r.native_id: r for r in session.scalars(select(PostRow))}

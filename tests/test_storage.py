@@ -45,9 +45,9 @@ def test_the_same_input_twice_stores_nothing_new(store: Store, tmp_path: Path) -
     batch = [post("t3_a"), post("t3_b", text="Another complaint: the AI mocked my wheelchair, ableist.")]
     assert save(store, store.start_run("t"), batch) == Counter(new=2)
     assert save(store, store.start_run("t"), batch) == Counter(unchanged=2)
-    with sqlite3.connect(tmp_path / "plaint.db") as raw:  # the file on disk, read without plaint
-        assert raw.execute("select count(*) from posts").fetchone() == (2,)
-        assert raw.execute("select count(*) from authors").fetchone() == (2,)
+    with store.database.engine.connect() as raw:  # the rows themselves, read without plaint's models
+        assert raw.exec_driver_sql("select count(*) from posts").fetchone() == (2,)
+        assert raw.exec_driver_sql("select count(*) from authors").fetchone() == (2,)
 
 
 def test_a_later_sighting_refreshes_engagement_and_last_seen(store: Store) -> None:

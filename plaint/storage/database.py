@@ -10,7 +10,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from plaint.errors import ConfigError
-from plaint.storage.models import Base
+from plaint.storage import schema
 
 DEFAULT_FILE = "plaint.db"
 
@@ -45,7 +45,7 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            schema.upgrade(self.engine)
         except DatabaseError as exc:
             raise ConfigError(f"database {describe(url)}: cannot open ({exc.orig})") from None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -1,0 +1,54 @@
+"""The database schema is made and evolved only by migrations (Alembic), on SQLite and PostgreSQL
+alike. Opening a database brings it to the newest schema; `plaint db upgrade` does the same on
+its own, for a team that upgrades a shared database deliberately."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from plaint.errors import ConfigError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection=None) -> Config:  # type: ignore[no-untyped-def]
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head() -> str:
+    return str(ScriptDirectory.from_config(_config()).get_current_head())
+
+
+def current(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> bool:
+    """Bring the database to the newest schema; says whether anything was done. A database whose
+    tables no migration made is refused rather than guessed at."""
+    revision = current(engine)
+    if revision == head():
+        return False
+    with engine.begin() as connection:
+        if revision is None and inspect(connection).get_table_names():
+            raise ConfigError("this database has tables that plaint's migrations did not make (an earlier "
+                              "development build, or another program's); give plaint a new database")
+        command.upgrade(_config(connection), "head")
+    return True
+
+
+def draft(engine: Engine, message: str) -> None:
+    """Write the next migration from the difference between the models and the database (for
+    developers: `python -c 'from plaint.storage.schema import draft; ...'`)."""
+    with engine.begin() as connection:
+        command.revision(_config(connection), message=message, autogenerate=True)
