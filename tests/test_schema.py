@@ -53,3 +53,41 @@ def test_the_run_lock_on_either_database(database: Database) -> None:
                 pass
     with RunLock(url, ("reddit",)):  # released when the holder ends
         pass
+
+
+def test_two_platforms_written_at_once(database: Database, tmp_path: Path) -> None:
+    """Two runs of different platforms writing to one server database at the same time (on SQLite
+    the run lock serialises them; on PostgreSQL they truly overlap)."""
+    import json
+    import threading
+
+    from plaint.collectors.imports import import_sources
+    from plaint.config import default_config
+    from plaint.pipeline import Pipeline
+    from plaint.storage.store import Store
+
+    if not database.url.startswith("postgresql"):
+        pytest.skip("SQLite takes one writer at a time")
+    files = {}
+    for platform in ("weibo", "douban"):
+        path = tmp_path / f"{platform}.jsonl"
+        path.write_text("".join(json.dumps({"platform": platform, "native_id": f"{platform}-{i}", "author": f"u{i}",
+                                            "text": f"星野的AI男友说女生就该听话，太厌女了，第{i}次重新生成。编号{i * 7919}"},
+                                           ensure_ascii=False) + "\n" for i in range(400)), encoding="utf-8")
+        files[platform] = path
+    results = {}
+
+    def run(platform: str) -> None:
+        results[platform] = Pipeline(default_config(), Store(Database(database.url))).run(
+            import_sources([files[platform]]), command="import")
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r.status == "ok" for r in results.values())
+    with database.engine.connect() as connection:
+        per_platform = dict(connection.exec_driver_sql("select platform, count(*) from posts group by platform").fetchall())
+        authors = connection.exec_driver_sql("select count(*) from authors").scalar()
+    assert per_platform == {"weibo": 400, "douban": 400} and authors == 800
