@@ -19,6 +19,7 @@ from plaint.collectors.imports.template import template as hand_template
 from plaint.collectors.pages import HandCollector, page_collector, platform_of
 from plaint.collectors.reddit import connect
 from plaint.collectors.registry import collector_sources
+from plaint.collectors.tiktok import TikTokCollector
 from plaint.config import Config, default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import CollectorUnavailable, PlaintError
@@ -52,7 +53,7 @@ from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
-from plaint.sweep import SweepResult, sweep_pages, sweep_reddit
+from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
                   no_args_is_help=True, add_completion=False)
@@ -358,17 +359,18 @@ def forget(
 
 @app.command()
 def sweep(
-    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="reddit, douban or tieba "
-                                                          "(repeatable); default: all three.")] = None,
+    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="reddit, tiktok, douban or "
+                                                          "tieba (repeatable); default: all four.")] = None,
     db: DbOption = None,
 ) -> None:
     """Re-check stored posts and erase those deleted, removed or no longer public: Reddit through
     its API (100 ids a request), Douban topics and Tieba threads by fetching them again (robots.txt
     permitting). Reddit's terms require honouring deletions: run it at least weekly."""
-    chosen = platform or ["reddit", "douban", "tieba"]
-    unknown = [p for p in chosen if p not in ("reddit", "douban", "tieba")]
+    sweepable = ("reddit", "tiktok", "douban", "tieba")
+    chosen = platform or list(sweepable)
+    unknown = [p for p in chosen if p not in sweepable]
     if unknown:
-        raise _fail(f"plaint sweeps reddit, douban and tieba, not {', '.join(unknown)}")
+        raise _fail(f"plaint sweeps {', '.join(sweepable)}, not {', '.join(unknown)}")
     with _reported_errors():
         database = Database(database_url(db))
         try:
@@ -381,6 +383,13 @@ def sweep(
                         typer.echo(f"reddit: skipped - {exc}")
                     else:
                         _print_sweep("reddit", sweep_reddit(store, reddit))
+                if "tiktok" in chosen:
+                    try:
+                        tiktok = TikTokCollector.from_environment(load_config(None))
+                    except CollectorUnavailable as exc:
+                        typer.echo(f"tiktok: skipped - {exc}")
+                    else:
+                        _print_sweep("tiktok", sweep_tiktok(store, tiktok))
                 pages = tuple(p for p in chosen if p in ("douban", "tieba"))
                 if pages:
                     _print_sweep(" and ".join(pages), sweep_pages(store, PoliteClient(min_interval=5.0), pages))

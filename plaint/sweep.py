@@ -2,7 +2,8 @@
 are not. Reddit's terms require honouring deletions; run it at least weekly (see README).
 
 Reddit is asked through its API, 100 ids a request (`/api/info`). A post Reddit no longer returns
-(a banned or private subreddit) is treated like a deleted one. Douban topics and Tieba threads are
+(a banned or private subreddit) is treated like a deleted one. TikTok videos are asked for again
+by id through the Research API; one no longer returned goes, with its comments. Douban topics and Tieba threads are
 fetched again, robots.txt permitting: a page that is gone (404, 410) takes all its stored posts
 with it. A single reply missing from a page is not taken as deleted, as it may sit on a later page.
 """
@@ -17,6 +18,7 @@ import praw
 import prawcore
 
 from plaint.collectors.reddit import map_comment, map_submission
+from plaint.collectors.tiktok import TikTokCollector
 from plaint.config import TosSettings
 from plaint.errors import CollectorFailed
 from plaint.filters.tos import GONE_REASONS, TosFilter
@@ -92,6 +94,23 @@ def sweep_pages(store: Store, client: PoliteClient, platforms: tuple[str, ...] =
                 result.checked += len(keys)
                 if progress:
                     progress(result.checked)
+    return result
+
+
+def sweep_tiktok(store: Store, collector: TikTokCollector) -> SweepResult:
+    """Ask the Research API again for every stored TikTok video; erase the videos it no longer
+    returns, with their comments. TikTok's terms ask researchers to refresh data every 15 days."""
+    result = SweepResult()
+    videos = store.videos("tiktok")
+    present = collector.still_there(videos) if videos else set()
+    comments = store.threads("tiktok")
+    for video_id in videos:
+        result.checked += 1
+        if video_id not in present:
+            keys = [("tiktok", video_id), *comments.get(video_id, [])]
+            store.erase_keys(keys)
+            result.erased["no longer returned"] += 1
+            result.erased["comments of those videos"] += len(keys) - 1
     return result
 
 

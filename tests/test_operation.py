@@ -164,6 +164,10 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
     assert rows["t1_rem"].tombstoned_at is not None
     handles = [c.handle for c in list_candidates(store.database, load_pseudonymiser())]
     assert handles == ["stays"]  # the authors of erased posts leave the candidate list
+    from plaint.export import write_corpus
+
+    exported = write_corpus(store.database, tmp_path / "corpus.jsonl", load_pseudonymiser())
+    assert exported.rows == 1  # and the export: only the post Reddit still shows
 
 
 def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
@@ -206,3 +210,48 @@ def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
     with store.database.session() as session:
         erased = {r.native_id for r in session.scalars(select(PostRow).where(PostRow.tombstoned_at.is_not(None)))}
     assert erased == {"100", "comment:7"}
+
+
+def test_sweep_asks_tiktok_again_and_erases_what_it_no_longer_returns(store: Store) -> None:
+    from collections import Counter as Tally
+    from datetime import datetime, timezone
+
+    import httpx
+    from sqlalchemy import select
+
+    from plaint.collectors.tiktok import TikTokCollector
+    from plaint.config import default_config
+    from plaint.http import PoliteClient
+    from plaint.post import Author, Kind, Post, Provenance, Visibility
+    from plaint.storage.models import PostRow
+    from plaint.storage.store import Annotations
+    from plaint.sweep import sweep_tiktok
+
+    def stored(native_id: str, kind: Kind, day: int, thread: str | None = None) -> tuple[Post, Annotations]:
+        return (Post(platform="tiktok", native_id=native_id, kind=kind, provenance=Provenance("tiktok_research_api"),
+                     thread_id=thread, text=f"My c.ai bot is so sexist, I regenerated it {native_id}",
+                     author=Author("tiktok", f"u{native_id}") if kind is Kind.VIDEO else None,
+                     created_at=datetime(2026, 9, day, tzinfo=timezone.utc), visibility=Visibility.PUBLIC),
+                Annotations("en"))
+
+    store.save_batch(store.start_run("t"), "tiktok", [stored("1", Kind.VIDEO, 1), stored("2", Kind.VIDEO, 3),
+                                                      stored("3", Kind.VIDEO, 25),
+                                                      stored("comment:9", Kind.COMMENT, 26, thread="3")], [], [], Tally())
+    asked: list[dict] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v2/oauth/token/":
+            return httpx.Response(200, json={"access_token": "T", "expires_in": 7200})
+        body = json.loads(request.content)
+        asked.append(body)
+        ids = body["query"]["and"][0]["field_values"]
+        videos = [{"id": int(i)} for i in ids if i != "3"]  # video 3 was deleted
+        return httpx.Response(200, json={"data": {"videos": videos, "has_more": False}, "error": {"code": "ok"}})
+
+    client = PoliteClient(transport=httpx.MockTransport(api), sleep=lambda s: None, min_interval=0)
+    result = sweep_tiktok(store, TikTokCollector(default_config(), client, "key", "secret"))
+    assert result.checked == 3 and result.erased == Tally({"no longer returned": 1, "comments of those videos": 1})
+    assert [(b["start_date"], b["end_date"]) for b in asked] == [("20260901", "20260930")]  # one window, one request
+    with store.database.session() as session:
+        erased = {r.native_id for r in session.scalars(select(PostRow).where(PostRow.tombstoned_at.is_not(None)))}
+    assert erased == {"3", "comment:9"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from plaint.config import Config
@@ -89,6 +89,31 @@ class TikTokCollector:
             if not data.get("has_more"):
                 return
             body = {**body, "cursor": data.get("cursor"), "search_id": data.get("search_id")}
+
+    def still_there(self, videos: dict[str, datetime]) -> set[str]:
+        """Which of these videos (id -> posted) the Research API still returns. It is asked by id,
+        100 at a time, within windows of at most 30 days around when they were posted; a video it
+        no longer returns was deleted or made private."""
+        groups: list[tuple[date, list[str]]] = []
+        for video_id, posted in sorted(videos.items(), key=lambda item: item[1]):
+            day = posted.date()
+            if (not groups or day >= groups[-1][0] + timedelta(days=self.settings.window_days)
+                    or len(groups[-1][1]) >= 100):
+                groups.append((day, []))
+            groups[-1][1].append(video_id)
+        present: set[str] = set()
+        for start, ids in groups:
+            body: dict[str, Any] = {
+                "query": {"and": [{"operation": "IN", "field_name": "video_id", "field_values": ids}]},
+                "start_date": f"{start:%Y%m%d}",
+                "end_date": f"{start + timedelta(days=self.settings.window_days - 1):%Y%m%d}", "max_count": 100}
+            while True:
+                data = self._call("research/video/query/", "id", body)
+                present.update(str(v.get("id") or v.get("video_id")) for v in data.get("videos") or [])
+                if not data.get("has_more"):
+                    break
+                body = {**body, "cursor": data.get("cursor"), "search_id": data.get("search_id")}
+        return present
 
     def _comments(self, video: Post, provenance: Provenance) -> Iterator[Post]:
         body: dict[str, Any] = {"video_id": int(video.native_id), "max_count": 100}

@@ -280,6 +280,13 @@ class Store:
                 grouped.setdefault(thread_id, []).append((platform, native_id))
         return grouped
 
+    def videos(self, platform: str) -> dict[str, datetime]:
+        """The platform's stored, not erased videos and when they were posted."""
+        with self.database.session() as session:
+            return dict(session.execute(select(PostRow.native_id, PostRow.created_at).where(
+                PostRow.platform == platform, PostRow.kind == "video", PostRow.tombstoned_at.is_(None),
+                PostRow.created_at.is_not(None))).all())
+
     def erase_keys(self, keys: Sequence[tuple[str, str]]) -> None:
         """Erase the stored posts with these (platform, native_id) keys, in one transaction."""
         now = _now()
