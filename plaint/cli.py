@@ -25,6 +25,7 @@ from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
 from plaint.filters.relevance import Tagger
+from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.http import PoliteClient
 from plaint.pipeline import Pipeline, Progress, RunSummary
 from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
@@ -115,7 +116,8 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
                 log_file: Path | None, full: bool = True) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
     try:
-        with RunLock(url, tuple(sources) if command == "scrape" else (command,)):
+        # A scrape locks the platforms it searches; an import or add may write any platform.
+        with RunLock(url, tuple(sources) if command == "scrape" else tuple(ALLOWED_ROUTES)):
             store = Store(Database(url))
             stale = store.mark_interrupted()
             if stale:
