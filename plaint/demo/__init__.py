@@ -51,8 +51,9 @@ def run_demo(database: Database, export_path: Path, pseudonym: Pseudonymiser,
         session, adapter = cassette_session(load_interactions(path))
     config = demo_config()
     reddit = connect(session, env=_CREDENTIALS)
-    summary = Pipeline(config, Store(database), progress=progress).run(
-        {"reddit": lambda: RedditCollector(reddit, config)}, command="demo")
+    pipeline = Pipeline(config, Store(database), progress=progress)
+    pipeline.full = True  # every demo walks the whole recording, so a second one shows re-sightings
+    summary = pipeline.run({"reddit": lambda: RedditCollector(reddit, config)}, command="demo")
     exported = write_corpus(database, export_path, pseudonym).rows
     return DemoResult(summary, list_candidates(database, pseudonym), export_path, exported, adapter.unplayed())
 
