@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from plaint.storage.database import Database
 from plaint.storage.models import AuthorRow, ContactEventRow, DoNotContactRow
@@ -26,15 +27,20 @@ def find_authors(database: Database, platform: str | None, handle: str) -> list[
 
 def record_status(database: Database, author_id: int | None, author_key: str, status: str,
                   note: str | None) -> None:
-    """Set the status (if the author is stored), append to the history, and for do-not-contact
-    add the keyed pseudonym to the list that no purge removes."""
-    now = datetime.now(timezone.utc)
+    """Set the status (if the author is stored) and log it, in one transaction."""
     with database.session() as session, session.begin():
         if author_id is not None:
             session.get_one(AuthorRow, author_id).contact_status = status
-        session.add(ContactEventRow(author_id=author_id, author_key=author_key, status=status, note=note, at=now))
-        if status == DO_NOT_CONTACT and session.get(DoNotContactRow, author_key) is None:
-            session.add(DoNotContactRow(author_key=author_key, added_at=now))
+        log_status(session, author_id, author_key, status, note)
+
+
+def log_status(session: Session, author_id: int | None, author_key: str, status: str, note: str | None) -> None:
+    """Append to the author's history; for do-not-contact, add the keyed pseudonym to the list
+    that no purge removes."""
+    now = datetime.now(timezone.utc)
+    session.add(ContactEventRow(author_id=author_id, author_key=author_key, status=status, note=note, at=now))
+    if status == DO_NOT_CONTACT and session.get(DoNotContactRow, author_key) is None:
+        session.add(DoNotContactRow(author_key=author_key, added_at=now))
 
 
 def history(database: Database, author_key: str) -> list[dict[str, Any]]:

@@ -21,14 +21,13 @@ from plaint import __version__
 from plaint.post import Author, Post
 from plaint.queries import Query
 from plaint.storage import chunks
-from plaint.storage.contacts import DO_NOT_CONTACT
+from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import CopyLinker
 from plaint.storage.database import Database
 from plaint.storage.dedup import fingerprint
 from plaint.storage.models import (
     AuthorRow,
     ContactEventRow,
-    DoNotContactRow,
     PostRow,
     QueryRow,
     RunCountRow,
@@ -134,7 +133,7 @@ class Store:
         outcomes: Counter[str] = Counter()
         now = _now()
         with self.database.session() as session, session.begin(), session.no_autoflush:
-            self._tombstone(session, gone, now)
+            self._erase(session, [post.key for post in gone], now)
             authors = self._authors_by_key(session, [*minors, *(post.author for post, _ in kept if post.author)])
             for author in minors:
                 self._author(session, author, now, authors).stated_minor = True
@@ -169,22 +168,13 @@ class Store:
             self.save_counts(session, run_id, counts)
         return outcomes
 
-    def _rows_by_key(self, session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], PostRow]:
-        rows: dict[tuple[str, str], PostRow] = {}
-        for platform, ids in _grouped(keys).items():
-            for chunk in chunks(ids):
-                query = select(PostRow).where(PostRow.platform == platform, PostRow.native_id.in_(chunk))
-                rows.update({(r.platform, r.native_id): r for r in session.scalars(query)})
-        return rows
+    @staticmethod
+    def _rows_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], PostRow]:
+        return _by_key(session, PostRow, PostRow.native_id, keys)
 
     @staticmethod
     def _authors_by_key(session: Session, authors: Sequence[Author]) -> dict[tuple[str, str], AuthorRow]:
-        rows: dict[tuple[str, str], AuthorRow] = {}
-        for platform, handles in _grouped([(a.platform, a.handle) for a in authors]).items():
-            for chunk in chunks(handles):
-                query = select(AuthorRow).where(AuthorRow.platform == platform, AuthorRow.handle.in_(chunk))
-                rows.update({(r.platform, r.handle): r for r in session.scalars(query)})
-        return rows
+        return _by_key(session, AuthorRow, AuthorRow.handle, [(a.platform, a.handle) for a in authors])
 
     @staticmethod
     def _author(session: Session, author: Author, now: datetime,
@@ -257,9 +247,7 @@ class Store:
                 row.author = None
             session.execute(update(ContactEventRow).where(ContactEventRow.author_id == author_id)
                             .values(author_id=None))
-            session.add(ContactEventRow(author_id=None, author_key=author_key, status=DO_NOT_CONTACT, note=note, at=now))
-            if session.get(DoNotContactRow, author_key) is None:
-                session.add(DoNotContactRow(author_key=author_key, added_at=now))
+            log_status(session, None, author_key, DO_NOT_CONTACT, note)
             session.flush()
             session.delete(author)
             return len(posts)
@@ -289,11 +277,8 @@ class Store:
 
     def erase_keys(self, keys: Sequence[tuple[str, str]]) -> None:
         """Erase the stored posts with these (platform, native_id) keys, in one transaction."""
-        now = _now()
         with self.database.session() as session, session.begin():
-            for row in self._rows_by_key(session, list(keys)).values():
-                if row.tombstoned_at is None:
-                    self._erase_and_reindex(session, row, now)
+            self._erase(session, keys, _now())
 
     @staticmethod
     def _erase_and_reindex(session: Session, row: PostRow, now: datetime) -> None:
@@ -303,20 +288,24 @@ class Store:
         if promoted is not None:
             linker.index(promoted)
 
-    def _tombstone(self, session: Session, posts: Sequence[Post], now: datetime) -> None:
-        stored = self._rows_by_key(session, [post.key for post in posts])
-        for row in stored.values():
+    def _erase(self, session: Session, keys: Sequence[tuple[str, str]], now: datetime) -> None:
+        for row in self._rows_by_key(session, keys).values():
             if row.tombstoned_at is None:
                 self._erase_and_reindex(session, row, now)
 
 
-def _grouped(keys: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    """(platform, id) pairs as sorted distinct ids per platform: `platform = ? AND id IN (...)`
-    is served by the unique index, where SQLite scans for a row-value `(platform, id) IN (...)`."""
+def _by_key(session: Session, model: Any, id_column: Any, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """Rows of `model` by (platform, id), loaded as `platform = ? AND id IN (...)` per platform:
+    that is served by the unique index, where SQLite scans for a row-value `(platform, id) IN (...)`."""
     grouped: dict[str, set[str]] = {}
     for platform, value in keys:
         grouped.setdefault(platform, set()).add(value)
-    return {platform: sorted(values) for platform, values in grouped.items()}
+    rows: dict[tuple[str, str], Any] = {}
+    for platform, values in grouped.items():
+        for chunk in chunks(sorted(values)):
+            query = select(model).where(model.platform == platform, id_column.in_(chunk))
+            rows.update({(r.platform, getattr(r, id_column.key)): r for r in session.scalars(query)})
+    return rows
 
 
 def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
