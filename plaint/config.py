@@ -26,7 +26,6 @@ STRATEGY_CODES = (
     "change_character_settings",
     "ooc_back_to_rp_hint",
 )
-LANGUAGE_KEYS = ("en", "zh")
 
 
 @dataclass(frozen=True)

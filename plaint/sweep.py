@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 import praw
 import prawcore
 
-from plaint.collectors.reddit import map_comment, map_submission
+from plaint.collectors.reddit import map_lone_comment, map_submission
 from plaint.collectors.tiktok import TikTokCollector
 from plaint.config import TosSettings
 from plaint.errors import CollectorFailed
 from plaint.filters.tos import GONE_REASONS, TosFilter
 from plaint.http import Blocked, Disallowed, PoliteClient
-from plaint.post import Kind, Post, Provenance, Visibility
+from plaint.post import Post, Provenance
 from plaint.storage import chunks
 from plaint.storage.store import Store
 
@@ -118,6 +118,4 @@ def _map(thing: object) -> Post:
     data = vars(thing)
     if isinstance(thing, praw.models.Submission):
         return map_submission(data, _PROVENANCE)
-    thread = Post(platform="reddit", native_id=str(data.get("link_id")), kind=Kind.POST, provenance=_PROVENANCE,
-                  visibility=Visibility.UNKNOWN)
-    return map_comment(data, thread, _PROVENANCE)
+    return map_lone_comment(data, _PROVENANCE)

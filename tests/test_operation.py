@@ -11,12 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from plaint.cli import EXIT_INTERRUPTED, EXIT_NOTHING_RAN, app
 from plaint.runcontrol import RunLock
-from plaint.storage.database import Database
 from plaint.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,8 +129,8 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
     from plaint.collectors.reddit import connect
     from plaint.demo.cassette import cassette_session
     from plaint.post import Author, Kind, Post, Provenance, Visibility
-    from plaint.recruit import list_candidates
     from plaint.pseudonym import load_pseudonymiser
+    from plaint.recruit import list_candidates
     from plaint.storage.models import PostRow
     from plaint.storage.store import Annotations
     from plaint.sweep import sweep_reddit

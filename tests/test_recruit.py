@@ -11,7 +11,13 @@ from sqlalchemy import delete, select
 from plaint.errors import PlaintError
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
-from plaint.recruit import CandidateFilter, contact_history, list_candidates, sample_candidates, set_contact_status
+from plaint.recruit import (
+    CandidateFilter,
+    contact_history,
+    list_candidates,
+    sample_candidates,
+    set_contact_status,
+)
 from plaint.sampling import allocate, sample
 from plaint.storage.models import AuthorRow, PostBandRow, PostRow
 from plaint.storage.store import Annotations, Store

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path

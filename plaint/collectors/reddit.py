@@ -220,3 +220,13 @@ def map_comment(data: Mapping[str, Any], thread: Post, provenance: Provenance) -
         archived=thread.archived,
         missing=_missing(data, _COMMENT_FIELDS),
     )
+
+
+def map_lone_comment(data: Mapping[str, Any], provenance: Provenance) -> Post:
+    """A `t1` object met without its thread (an archive dump line, an `/api/info` answer): the
+    thread is known only by id, so the comment's own copy of the thread's flags stands in."""
+    thread = Post(platform="reddit", native_id=str(data.get("link_id")), kind=Kind.POST, provenance=provenance,
+                  community=str(data.get("subreddit") or "") or None,
+                  visibility=Visibility.QUARANTINED if data.get("quarantined") else Visibility.UNKNOWN,
+                  nsfw=data.get("over_18"), locked=data.get("locked"), archived=data.get("archived"))
+    return map_comment(data, thread, provenance)

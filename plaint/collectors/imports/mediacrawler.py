@@ -26,6 +26,11 @@ def _author(platform: str, record: dict[str, Any], handle_field: str, id_field: 
     return Author(platform, handle, text(record, id_field) or None, profile or None)
 
 
+def _parent(parent: str, thread: str) -> str:
+    """A reply's parent: another comment, or ("" and "0" in the exports) the thread itself."""
+    return f"comment:{parent}" if parent not in ("", "0") else thread
+
+
 def _post(platform: str, record: dict[str, Any], provenance: Provenance, **fields: Any) -> list[Post]:
     return [Post(platform=platform, provenance=provenance, visibility=Visibility.PUBLIC, **fields)]
 
@@ -53,7 +58,7 @@ def xhs_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     user_id = text(record, "user_id")
     return _post("xiaohongshu", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=_xhs_note_url(note_id), thread_id=note_id,
-                 parent_id=f"comment:{parent}" if parent not in ("", "0") else note_id,
+                 parent_id=_parent(parent, note_id),
                  text=text(record, "content"),
                  author=_author("xiaohongshu", record, "nickname", "user_id",
                                 f"https://www.xiaohongshu.com/user/profile/{user_id}" if user_id else None),
@@ -81,7 +86,7 @@ def weibo_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     parent = text(record, "parent_comment_id")
     return _post("weibo", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=f"https://m.weibo.cn/detail/{note_id}", thread_id=note_id,
-                 parent_id=f"comment:{parent}" if parent not in ("", "0") else note_id,
+                 parent_id=_parent(parent, note_id),
                  text=text(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
                  created_at=timestamp(record, "create_time"), score=count(record, "comment_like_count"))
 
@@ -109,7 +114,7 @@ def tieba_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     comment_id = required(record, "comment_id")
     return _post("tieba", record, provenance, native_id=f"comment:{comment_id}", kind=Kind.COMMENT,
                  url=f"https://tieba.baidu.com/p/{note_id}?pid={comment_id}#{comment_id}", thread_id=note_id,
-                 parent_id=f"comment:{parent}" if parent not in ("", "0") else note_id,
+                 parent_id=_parent(parent, note_id),
                  community=text(record, "tieba_name") or None, text=text(record, "content"),
                  author=_author("tieba", record, "user_nickname", "user_nickname", _tieba_profile(record)),
                  created_at=timestamp(record, "publish_time"))
@@ -143,7 +148,7 @@ def zhihu_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return _post("zhihu", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=f"https://www.zhihu.com/{kind}/{content_id}" if kind != "answer"
                  else f"https://www.zhihu.com/answer/{content_id}", thread_id=f"{kind}:{content_id}",
-                 parent_id=f"comment:{parent}" if parent not in ("", "0") else f"{kind}:{content_id}",
+                 parent_id=_parent(parent, f"{kind}:{content_id}"),
                  text=text(record, "content"), author=_zhihu_author(record),
                  created_at=timestamp(record, "publish_time"), score=count(record, "like_count"))
 
@@ -169,7 +174,7 @@ def douyin_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]
     parent = text(record, "parent_comment_id")
     return _post("douyin", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=f"https://www.douyin.com/video/{aweme_id}", thread_id=aweme_id,
-                 parent_id=f"comment:{parent}" if parent not in ("", "0") else aweme_id,
+                 parent_id=_parent(parent, aweme_id),
                  text=text(record, "content"), author=_douyin_author(record),
                  created_at=timestamp(record, "create_time"), score=count(record, "like_count"))
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import BadRecord
-from plaint.collectors.reddit import map_comment, map_submission
+from plaint.collectors.reddit import map_lone_comment, map_submission
 from plaint.filters.tos import ARCHIVE_DUMP
-from plaint.post import Kind, Post, Provenance, Visibility
+from plaint.post import Post, Provenance
 
 
 def submission(record: dict[str, Any], provenance: Provenance) -> list[Post]:
@@ -20,15 +20,9 @@ def submission(record: dict[str, Any], provenance: Provenance) -> list[Post]:
 
 
 def comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
-    """A dumped comment on its own: its thread is known only by id, so it takes its NSFW and
-    quarantine flags from the comment's own copy of them where the dump has them."""
     if not record.get("id") or not record.get("link_id"):
         raise BadRecord("no id or link_id")
-    thread = Post(platform="reddit", native_id=str(record["link_id"]), kind=Kind.POST, provenance=provenance,
-                  community=str(record.get("subreddit") or "") or None,
-                  visibility=Visibility.QUARANTINED if record.get("quarantined") else Visibility.UNKNOWN,
-                  nsfw=record.get("over_18"), locked=record.get("locked"), archived=record.get("archived"))
-    return [map_comment(record, thread, provenance)]
+    return [map_lone_comment(record, provenance)]
 
 
 FORMATS = [
