@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-import ahocorasick
+import ahocorasick_rs
 import opencc
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -24,12 +24,18 @@ _WORD_GAP = r"(?:\s+\S+){0,3}?\s+"
 _HAN_GAP = r"[^\n]{0,6}?"
 _WORD_EDGE_BEFORE = r"(?<![A-Za-z0-9])"
 _WORD_EDGE_AFTER = r"(?![A-Za-z0-9])"
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
 
 
 def normalize_text(text: str) -> str:
     """The form both terms and texts are compared in: one space between words, too."""
-    text = " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).lower().split())
+    if text.isascii():  # most English text: NFKC, the quotes and OpenCC would change nothing
+        return " ".join(text.lower().split())
+    text = unicodedata.normalize("NFKC", text)
+    for curly, straight in _QUOTES:  # str.translate looks up every character: slower
+        text = text.replace(curly, straight)
+    text = " ".join(text.lower().split())
     return _TO_SIMPLIFIED.convert(text) if _HAN.search(text) else text
 
 
@@ -62,13 +68,16 @@ class Lexicon:
 
     Matching a thousand terms one regular expression at a time would cost milliseconds a post.
     Instead each term has a needle, its longest literal piece, which must appear in any text the
-    term matches; one Aho-Corasick pass (pyahocorasick) over the text finds the needles present,
+    term matches; one Aho-Corasick pass (ahocorasick-rs) over the text finds the needles present,
     and only those terms' expressions are tried.
     """
 
     def __init__(self, terms: Mapping[str, Sequence[str]]) -> None:
         self._terms: list[tuple[str, str, re.Pattern[str]]] = []  # (code, term, pattern)
         self._codes: list[str] = []
+        # For a term that is its needle (most are), the word edges it needs, so a needle found
+        # is a match found without trying the expression; None for the others.
+        self._literal: list[tuple[bool, bool] | None] = []
         needles: dict[str, list[int]] = {}
         for code, code_terms in terms.items():
             unique = tuple(dict.fromkeys(t for t in code_terms if t.strip()))
@@ -77,34 +86,61 @@ class Lexicon:
             for term in unique:
                 needles.setdefault(_needle(term), []).append(len(self._terms))
                 self._terms.append((code, term, re.compile(term_pattern(term))))
-        self._automaton = ahocorasick.Automaton()
-        for needle, indexes in needles.items():
-            self._automaton.add_word(needle, tuple(indexes))
-        if needles:
-            self._automaton.make_automaton()
+                self._literal.append(_literal_edges(term))
+        # Overlapping matches: "ai" inside "ai companion" must be found as well as the longer needle.
+        self._needles = list(needles.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(list(needles)) if needles else None
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(self._codes)
 
-    def _hits(self, text: str) -> list[tuple[int, int, re.Match[str]]]:
-        """(start, term index, match) of every term found, in order of first appearance."""
-        if not self._terms or not text:
-            return []
-        candidates: set[int] = set()
-        for _, indexes in self._automaton.iter(text):
-            candidates.update(indexes)
+    def candidates(self, text: str) -> dict[int, int | None]:
+        """The terms that can match the text, as (term index: where it matched), the place left
+        None where the term's expression must still be tried. A term whose needle is absent
+        cannot match."""
+        found: dict[int, int | None] = {}
+        if self._automaton is None or not text:
+            return found
+        for needle, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            for index in self._needles[needle]:
+                if found.get(index) is not None:
+                    continue  # matched earlier in the text
+                edges = self._literal[index]
+                if edges is None:
+                    found[index] = None
+                elif (not edges[0] or start == 0 or text[start - 1] not in _ASCII_ALNUM) and (
+                        not edges[1] or end == len(text) or text[end] not in _ASCII_ALNUM):
+                    found[index] = start
+        return found
+
+    def confirmed(self, text: str, candidates: Mapping[int, int | None],
+                  code: str | None = None) -> list[tuple[int, int]]:
+        """(start, term index) of each candidate (of `code`, if given) that matches, in order of appearance."""
         hits = []
-        for index in candidates:
-            match = self._terms[index][2].search(text)
-            if match:
-                hits.append((match.start(), index, match))
-        hits.sort(key=lambda hit: (hit[0], hit[1]))
+        for index, start in candidates.items():
+            term_code, _, pattern = self._terms[index]
+            if code is not None and term_code != code:
+                continue
+            if start is None:
+                match = pattern.search(text)
+                if match is None:
+                    continue
+                start = match.start()
+            hits.append((start, index))
+        hits.sort()
         return hits
 
-    def mask(self, text: str) -> str:
+    def code_of(self, index: int) -> str:
+        return self._terms[index][0]
+
+    def term_of(self, index: int) -> str:
+        return self._terms[index][1]
+
+    def mask(self, text: str, candidates: Mapping[int, int | None] | None = None) -> str:
         """The text with every match blanked out (for exclusions: "无穷" is not "穷")."""
-        for _, index, _ in self._hits(text):
+        candidates = self.candidates(text) if candidates is None else candidates
+        for _, index in self.confirmed(text, candidates):
             text = self._terms[index][2].sub(lambda m: " " * len(m.group()), text)
         return text
 
@@ -113,7 +149,7 @@ class Lexicon:
         if not normalized:
             text = normalize_text(text)
         found: dict[str, list[str]] = {}
-        for _, index, _ in self._hits(text):
+        for _, index in self.confirmed(text, self.candidates(text)):
             code, term, _ = self._terms[index]
             found.setdefault(code, []).append(term)
         return found
@@ -136,3 +172,19 @@ def _needle(term: str) -> str:
             current.append(word)
     runs.append(" ".join(current))
     return max((run for run in runs if run), key=len, default=term)
+
+
+def _literal_edges(term: str) -> tuple[bool, bool] | None:
+    """For a term whose expression matches exactly its needle within word edges (no `..`, a `*`
+    only at the end of an English term, no spaces in a Chinese one): whether it needs an edge
+    before and after. None for any other term."""
+    words = normalize_text(term.strip()).split()
+    if not words or GAP in words or any(word.endswith("*") for word in words[:-1]):
+        return None
+    if _HAN.search(term):
+        return (False, False) if len(words) == 1 and not words[0].endswith("*") else None
+    last = words[-1]
+    if last == "*":
+        return None
+    # A trailing `*` takes every letter that follows, so the edge after it always holds.
+    return words[0][:1].isalnum(), (not last.endswith("*") and last[-1:].isalnum())

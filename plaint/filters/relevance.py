@@ -39,16 +39,26 @@ class Tags:
 
 
 class Tagger:
-    """Compiled lexicons from keywords.yaml; one instance serves a whole run."""
+    """Compiled lexicons from keywords.yaml; one instance serves a whole run.
+
+    All of them are one Lexicon, so a text is scanned once for every term's needle, however
+    many codes there are; a term's expression is tried only when its needle is there.
+    """
 
     def __init__(self, config: Config) -> None:
-        self._exclude = Lexicon({"exclude": config.exclude_terms})
-        self._companion = Lexicon({"companion": config.apps + config.companion_terms})
-        self._bias = Lexicon({"bias": config.bias_terms, "strong": [
-            term[1:] for terms in config.types.values() for term in terms if term.startswith("!")]})
-        self._complaint = Lexicon({"complaint": config.complaint_terms})
-        self._types = Lexicon({code: [t.removeprefix("!") for t in terms] for code, terms in config.types.items()})
-        self._strategies = Lexicon(config.strategies)
+        self._types = tuple(config.types)
+        self._strategies = tuple(config.strategies)
+        # The order of the codes is the order of `Tags.terms`.
+        self._lexicon = Lexicon({
+            "exclude": config.exclude_terms,
+            "companion": config.apps + config.companion_terms,
+            "bias": config.bias_terms,
+            "strong": [term[1:] for terms in config.types.values() for term in terms if term.startswith("!")],
+            "complaint": config.complaint_terms,
+            **{code: [t.removeprefix("!") for t in terms] for code, terms in config.types.items()},
+            **config.strategies,
+        })
+        self._codes = [code for code in self._lexicon.codes if code != "exclude"]
         self._communities = {
             platform: {name.lower() for name in names}
             for platform, names in config.companion_communities.items()
@@ -61,15 +71,22 @@ class Tagger:
 
     def tag(self, text: str, title: str | None = None, platform: str | None = None,
             community: str | None = None) -> Tags:
-        body = self._exclude.mask(normalize_text("\n".join(part for part in (title, text) if part)))
-        terms: dict[str, list[str]] = {}
-        for lexicon in (self._companion, self._bias, self._complaint, self._types, self._strategies):
-            terms.update(lexicon.matches(body, normalized=True))
+        lexicon = self._lexicon
+        body = normalize_text("\n".join(part for part in (title, text) if part))
+        candidates = lexicon.candidates(body)
+        excluded = {i: start for i, start in candidates.items() if lexicon.code_of(i) == "exclude"}
+        if excluded:
+            body = lexicon.mask(body, excluded)
+            candidates = lexicon.candidates(body)
+        found: dict[str, list[str]] = {}
+        for _, index in lexicon.confirmed(body, candidates):
+            found.setdefault(lexicon.code_of(index), []).append(lexicon.term_of(index))
+        terms = {code: found[code] for code in self._codes if code in found}
         in_community = self.is_companion_community(platform, community)
         if in_community:
             terms.setdefault("community", []).append(f"{platform}:{community}")
-        types = [code for code in self._types.codes if code in terms]
-        strategies = [code for code in self._strategies.codes if code in terms]
+        types = [code for code in self._types if code in terms]
+        strategies = [code for code in self._strategies if code in terms]
         companion = in_community or "companion" in terms
         objected = "complaint" in terms or bool(strategies)
         bias = "bias" in terms or "strong" in terms or (bool(types) and objected)

@@ -49,9 +49,14 @@ _AGE_ZH = re.compile(
 )
 
 
+# Something each of the patterns above needs (an age in digits, 岁, a school year): most texts
+# have none, and this one scan is several times cheaper than the two searches.
+_AGE_HINT = re.compile(r"[0-9岁]|未成年|初中生|初[一二三]|高[一二]|小学生")
+
+
 def states_minor_age(text: str) -> bool:
     """Whether the author says of themselves that they are under 18 ("I'm 16", "我今年15岁")."""
-    return bool(_AGE_EN.search(text) or _AGE_ZH.search(text))
+    return _AGE_HINT.search(text) is not None and bool(_AGE_EN.search(text) or _AGE_ZH.search(text))
 
 
 class TosFilter:
