@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from plaint.storage import chunks
 from plaint.storage.dedup import (
+    HASHER,
     SCREEN,
     THRESHOLD,
+    BandKey,
     MinHasher,
+    TextIdentity,
     estimated_similarity,
     jaccard,
     near_basis,
@@ -31,102 +34,104 @@ from plaint.storage.dedup import (
 )
 from plaint.storage.models import PostBandRow, PostRow
 
-_HASHER = MinHasher()
-BandKey = tuple[int, int]  # (band, key)
+
+# New posts are linked before they are inserted, under ids above any a database hands out:
+# ties between candidates go to the lowest id, so a stored post still wins over a new one.
+PROVISIONAL = 1 << 62
 
 
 @dataclass
-class _Text:
-    """A text's near-duplicate identity: its shingles, signature and band keys."""
+class NewText:
+    """A post about to be inserted, as the copy check sees it; `link` fills in what it found."""
 
-    shingles: np.ndarray
-    signature: np.ndarray
-    keys: list[BandKey]
-
-    @classmethod
-    def of(cls, title: str | None, text: str, hasher: MinHasher) -> _Text | None:
-        words = near_basis(title, text)
-        if words is None:
-            return None
-        hashes = shingles(words)
-        signature = hasher.signature(hashes)
-        return cls(hashes, signature, list(enumerate(hasher.band_keys(signature))))
+    id: int  # provisional (PROVISIONAL + its place in the batch)
+    created_at: datetime | None
+    identity: TextIdentity
+    duplicate_of: int | None = None  # a stored post's id, or another new post's provisional one
+    duplicate_kind: str | None = None  # exact | near
+    similarity: float | None = None
+    minhash: bytes | None = None  # set on originals long enough to be compared
 
 
 class CopyLinker:
-    def __init__(self, session: Session, hasher: MinHasher = _HASHER) -> None:
+    def __init__(self, session: Session, hasher: MinHasher = HASHER) -> None:
         self.session = session
         self.hasher = hasher
 
-    def link(self, new_rows: Sequence[PostRow]) -> Counter[str]:
-        """Mark each new row new, or a copy (exact or near) of an earlier post; index originals."""
+    def link(self, new: Sequence[NewText]) -> Counter[str]:
+        """Decide of each new post whether it is new or a copy (exact or near) of an earlier one.
+        Writes nothing: the caller inserts the posts, then `add_bands` indexes the originals."""
         outcomes: Counter[str] = Counter()
-        exact = self._exact_originals(new_rows)
-        texts = {row.id: _Text.of(row.title, row.text, self.hasher) for row in new_rows}
-        stored = self._stored_candidates({key for t in texts.values() if t for key in t.keys},
-                                         exclude={row.id for row in new_rows})
+        exact = self._exact_originals({item.identity.text_hash for item in new if item.identity.text_hash})
+        stored = self._stored_candidates({key for item in new for key in item.identity.keys})
         in_batch: dict[BandKey, list[tuple[int, np.ndarray]]] = defaultdict(list)
-        bands: list[dict[str, int]] = []
         # Among posts seen together, the one posted first is the original (listings come newest first).
-        for row in sorted(new_rows, key=lambda r: (r.created_at is None, r.created_at or datetime.min, r.id)):
-            text = texts[row.id]
-            original = exact.get(row.text_hash) if row.text_hash else None
+        for item in sorted(new, key=lambda i: (i.created_at is None, i.created_at or datetime.min, i.id)):
+            identity = item.identity
+            original = exact.get(identity.text_hash) if identity.text_hash else None
             if original is not None:
-                row.duplicate_of, row.duplicate_kind, row.similarity = original, "exact", 1.0
+                item.duplicate_of, item.duplicate_kind, item.similarity = original, "exact", 1.0
                 outcomes["duplicate"] += 1
                 continue
-            match = self._nearest(text, stored, in_batch) if text else None
+            match = self._nearest(identity, stored, in_batch) if identity.keys else None
             if match is not None:
-                row.duplicate_of, row.duplicate_kind, row.similarity = match[0], "near", match[1]
+                item.duplicate_of, item.duplicate_kind, item.similarity = match[0], "near", match[1]
                 outcomes["near duplicate"] += 1
                 continue
             outcomes["new"] += 1
-            if row.text_hash:
-                exact.setdefault(row.text_hash, row.id)
-            if text:
-                row.minhash = pack(text.signature)
-                for band, key in text.keys:
-                    in_batch[(band, key)].append((row.id, text.shingles))
-                    bands.append({"band": band, "key": key, "post_id": row.id})
-        if bands:
-            self.session.execute(insert(PostBandRow.__table__), bands)
+            if identity.text_hash:
+                exact.setdefault(identity.text_hash, item.id)
+            if identity.keys:
+                assert identity.signature is not None and identity.shingles is not None
+                item.minhash = pack(identity.signature)
+                for band_key in identity.keys:
+                    in_batch[band_key].append((item.id, identity.shingles))
         return outcomes
+
+    def add_bands(self, indexed: Sequence[tuple[int, Sequence[BandKey]]]) -> None:
+        """Index originals (post id, band keys) for later near-copy lookups.
+
+        Written straight through the driver: an import adds twenty rows for each original, and
+        SQLAlchemy's per-row parameter handling cost more than the insert itself."""
+        rows = [(key, band, post_id) for post_id, keys in indexed for band, key in keys]
+        if not rows:
+            return
+        connection = self.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(f"INSERT INTO {PostBandRow.__tablename__} (key, band, post_id) "
+                                   f"VALUES ({mark}, {mark}, {mark})", rows)
 
     def index(self, row: PostRow) -> None:
         """(Re)index a stored original whose text changed, or a copy that became an original
         because the post it copied was erased."""
         self.forget(row)
-        text = _Text.of(row.title, row.text, self.hasher)
-        if text:
-            row.minhash = pack(text.signature)
-            self.session.execute(insert(PostBandRow.__table__), [
-                {"band": band, "key": key, "post_id": row.id} for band, key in text.keys])
+        identity = TextIdentity.of(row.title, row.text, self.hasher)
+        if identity.signature is not None:
+            row.minhash = pack(identity.signature)
+            self.add_bands([(row.id, identity.keys)])
 
     def forget(self, row: PostRow) -> None:
         row.minhash = None
         self.session.execute(delete(PostBandRow).where(PostBandRow.post_id == row.id))
 
-    def _exact_originals(self, new_rows: Sequence[PostRow]) -> dict[str, int]:
-        hashes = sorted({row.text_hash for row in new_rows if row.text_hash})
-        new_ids = {row.id for row in new_rows}
+    def _exact_originals(self, hashes: set[str]) -> dict[str, int]:
         originals: dict[str, int] = {}
-        for chunk in chunks(hashes):
+        for chunk in chunks(sorted(hashes)):
             query = (select(PostRow.text_hash, PostRow.id)
                      .where(PostRow.text_hash.in_(chunk), PostRow.duplicate_of.is_(None),
                             PostRow.tombstoned_at.is_(None))
                      .order_by(PostRow.id))
             for text_hash, post_id in self.session.execute(query):
-                if post_id not in new_ids:
-                    originals.setdefault(text_hash, post_id)
+                originals.setdefault(text_hash, post_id)
         return originals
 
-    def _stored_candidates(self, band_keys: set[BandKey], exclude: set[int]) -> dict[BandKey, list[tuple[int, bytes]]]:
+    def _stored_candidates(self, band_keys: set[BandKey]) -> dict[BandKey, list[tuple[int, bytes]]]:
         """For each band key, the stored originals that share it, with their packed signatures."""
         sharing: dict[int, set[BandKey]] = defaultdict(set)
         for chunk in chunks(sorted({key for _, key in band_keys})):
             query = select(PostBandRow.band, PostBandRow.key, PostBandRow.post_id).where(PostBandRow.key.in_(chunk))
             for band, key, post_id in self.session.execute(query):
-                if post_id not in exclude and (band, key) in band_keys:
+                if (band, key) in band_keys:
                     sharing[post_id].add((band, key))
         found: dict[BandKey, list[tuple[int, bytes]]] = defaultdict(list)
         for chunk in chunks(sorted(sharing)):
@@ -137,9 +142,10 @@ class CopyLinker:
                     found[band_key].append((post_id, packed))
         return found
 
-    def _nearest(self, text: _Text, stored: dict[BandKey, list[tuple[int, bytes]]],
+    def _nearest(self, text: TextIdentity, stored: dict[BandKey, list[tuple[int, bytes]]],
                  in_batch: dict[BandKey, list[tuple[int, np.ndarray]]]) -> tuple[int, float] | None:
         """The earliest-indexed most similar original at or above the threshold, and the similarity."""
+        assert text.signature is not None and text.shingles is not None
         exact_checks: dict[int, np.ndarray | None] = {}
         for band_key in text.keys:
             for post_id, packed in stored.get(band_key, ()):

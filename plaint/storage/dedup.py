@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -104,3 +104,43 @@ def pack(signature: np.ndarray) -> bytes:
 def estimated_similarity(signature: np.ndarray, packed: bytes) -> float:
     """The share of MinHash values two texts agree on: an unbiased estimate of their Jaccard."""
     return float(np.mean(signature.astype("<u4") == np.frombuffer(packed, dtype="<u4")))
+
+
+BandKey = tuple[int, int]  # (band, key)
+HASHER = MinHasher()
+
+
+@dataclass(frozen=True)
+class TextIdentity:
+    """What copies of a text are recognised by: the hash of its words (None for texts too short
+    to tell a copy from chance), and for texts long enough, its shingles, MinHash signature and
+    band keys (None, None, ()).
+
+    Computing it is most of the cost of the copy check and needs no database, so an import
+    computes it in its worker processes and storage only looks the keys up."""
+
+    text_hash: str | None
+    shingles: np.ndarray | None = None
+    signature: np.ndarray | None = None
+    keys: tuple[BandKey, ...] = field(default=())
+
+    @classmethod
+    def of(cls, title: str | None, text: str, hasher: MinHasher = HASHER) -> TextIdentity:
+        body = letters(text)
+        both: list[str] = []  # title and body, read only when the body alone is too short
+
+        def basis(minimum: int) -> str | None:
+            if len(body) >= minimum:
+                return body
+            if not both:
+                both.append(letters(f"{title or ''} {text}"))
+            return both[0] if len(both[0]) >= minimum else None
+
+        exact = basis(MIN_LETTERS)
+        text_hash = None if exact is None else hashlib.sha256(exact.encode("utf-8")).hexdigest()
+        near = basis(MIN_NEAR_LETTERS)
+        if near is None:
+            return cls(text_hash)
+        hashes = shingles(near)
+        signature = hasher.signature(hashes)
+        return cls(text_hash, hashes, signature, tuple(enumerate(hasher.band_keys(signature))))

@@ -9,12 +9,12 @@ first sighting. Each batch commits with the run's counts so far, so a crash lose
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from plaint import __version__
@@ -22,9 +22,9 @@ from plaint.post import Author, Post
 from plaint.queries import Query
 from plaint.storage import chunks
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
-from plaint.storage.copies import CopyLinker
+from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database
-from plaint.storage.dedup import fingerprint
+from plaint.storage.dedup import TextIdentity, fingerprint
 from plaint.storage.models import (
     AuthorRow,
     ContactEventRow,
@@ -46,6 +46,9 @@ class Annotations:
     strategies: list[str] = field(default_factory=list)
     terms: dict[str, Any] = field(default_factory=dict)
     no_contact: str | None = None
+    # The text's copy identity, when the caller computed it already (an import's worker
+    # processes do); storage computes it otherwise.
+    identity: TextIdentity | None = None
 
 
 # Fields a re-sighting may refresh; None or "" in the new copy never replaces a stored value.
@@ -129,38 +132,69 @@ class Store:
         tombstoned. `minors` are authors who stated an age under 18. The outcome of each kept post
         (new, duplicate, near duplicate, updated, unchanged, or tombstoned: deleted earlier, not
         stored again) is added to `counts` under the "stored" stage, and returned.
+
+        New posts and authors are written as bulk inserts, not ORM objects: an import stores tens
+        of thousands, and an object each cost a millisecond. Posts seen before are merged as rows.
         """
         outcomes: Counter[str] = Counter()
         now = _now()
         with self.database.session() as session, session.begin(), session.no_autoflush:
             self._erase(session, [post.key for post in gone], now)
-            authors = self._authors_by_key(session, [*minors, *(post.author for post, _ in kept if post.author)])
-            for author in minors:
-                self._author(session, author, now, authors).stated_minor = True
+            session.flush()
+            author_ids = self._save_authors(session, [*minors, *(post.author for post, _ in kept if post.author)], now)
+            minor_ids = sorted({author_ids[(a.platform, a.handle)] for a in minors})
+            for chunk in chunks(minor_ids):
+                session.execute(update(AuthorRow).where(AuthorRow.id.in_(chunk)).values(stated_minor=True))
             stored = self._rows_by_key(session, [post.key for post, _ in kept])
-            new_rows: list[PostRow] = []
+            fresh: dict[tuple[str, str], dict[str, Any]] = {}  # new posts' column values, by key
+            identities: dict[tuple[str, str], TextIdentity] = {}
             rebanded: list[PostRow] = []
             for post, notes in kept:
+                author_id = author_ids[(post.author.platform, post.author.handle)] if post.author else None
                 row = stored.get(post.key)
-                if row is not None and row.tombstoned_at is not None:
-                    outcomes["tombstoned"] += 1
+                values = fresh.get(post.key)
+                if row is not None:
+                    if row.tombstoned_at is not None:
+                        outcomes["tombstoned"] += 1
+                        continue
+                    changes = _changes(lambda name: getattr(row, name), post, notes, author_id)
+                    for name, value in changes.items():
+                        setattr(row, name, value)
+                    if changes:
+                        row.text_hash = fingerprint(row.title, row.text)
+                    if ("title" in changes or "text" in changes) and row.duplicate_of is None:
+                        rebanded.append(row)
+                    row.last_seen, row.last_run_id = now, run_id
+                elif values is not None:  # twice in one batch: the second sighting merges into the first
+                    changes = _changes(values.get, post, notes, author_id)
+                    values.update(changes)
+                    if changes:
+                        identities[post.key] = TextIdentity.of(values["title"], values["text"])
+                        values["text_hash"] = identities[post.key].text_hash
+                else:
+                    identity = notes.identity or TextIdentity.of(post.title, post.text)
+                    fresh[post.key] = _new_row(post, notes, author_id, identity.text_hash, run_id, now)
+                    identities[post.key] = identity
                     continue
-                author = self._author(session, post.author, now, authors) if post.author else None
-                if row is None:
-                    row = self._new_row(post, notes, author, run_id, now)
-                    session.add(row)
-                    stored[post.key] = row
-                    new_rows.append(row)
-                    continue
-                text_before = (row.title, row.text)
-                changed = self._merge(row, post, notes, author)
-                if (row.title, row.text) != text_before and row.duplicate_of is None:
-                    rebanded.append(row)
-                row.last_seen, row.last_run_id = now, run_id
-                outcomes["updated" if changed else "unchanged"] += 1
+                outcomes["updated" if changes else "unchanged"] += 1
             session.flush()
             linker = CopyLinker(session)
-            outcomes.update(linker.link(new_rows))
+            if fresh:
+                new = [NewText(PROVISIONAL + place, values["created_at"], identities[key])
+                       for place, (key, values) in enumerate(fresh.items())]
+                outcomes.update(linker.link(new))
+                for item, values in zip(new, fresh.values()):
+                    values.update(duplicate_kind=item.duplicate_kind, similarity=item.similarity, minhash=item.minhash,
+                                  duplicate_of=item.duplicate_of if (item.duplicate_of or 0) < PROVISIONAL else None)
+                ids = session.scalars(insert(PostRow).returning(PostRow.id, sort_by_parameter_order=True),
+                                      list(fresh.values())).all()
+                real = {item.id: post_id for item, post_id in zip(new, ids)}
+                # Copies of a post of this same batch learn its id only now.
+                later = [{"id": real[item.id], "duplicate_of": real[item.duplicate_of]}
+                         for item in new if item.duplicate_of in real]
+                if later:
+                    session.execute(update(PostRow), later)
+                linker.add_bands([(real[item.id], item.identity.keys) for item in new if item.minhash is not None])
             for row in rebanded:
                 linker.index(row)
             for outcome, count in outcomes.items():
@@ -173,66 +207,31 @@ class Store:
         return _by_key(session, PostRow, PostRow.native_id, keys)
 
     @staticmethod
-    def _authors_by_key(session: Session, authors: Sequence[Author]) -> dict[tuple[str, str], AuthorRow]:
-        return _by_key(session, AuthorRow, AuthorRow.handle, [(a.platform, a.handle) for a in authors])
-
-    @staticmethod
-    def _author(session: Session, author: Author, now: datetime,
-                known: dict[tuple[str, str], AuthorRow]) -> AuthorRow:
-        """The author's row from `known` (loaded for the batch), updated, or a new one added to it."""
-        key = (author.platform, author.handle)
-        row = known.get(key)
-        if row is None:
-            row = AuthorRow(platform=author.platform, handle=author.handle, platform_id=author.platform_id,
-                            profile_url=author.profile_url, first_seen=now, last_seen=now, stated_minor=False,
-                            deleted_content=False, contact_status="new")
-            session.add(row)
-        else:
-            row.last_seen = now
-            row.platform_id = row.platform_id or author.platform_id
-            row.profile_url = row.profile_url or author.profile_url
-        known[key] = row
-        return row
-
-    @staticmethod
-    def _new_row(post: Post, notes: Annotations, author: AuthorRow | None, run_id: int,
-                 now: datetime) -> PostRow:
-        return PostRow(
-            platform=post.platform, native_id=post.native_id, kind=post.kind.value, url=post.url,
-            parent_id=post.parent_id, thread_id=post.thread_id, community=post.community, title=post.title,
-            text=post.text, author=author, created_at=post.created_at, score=post.score,
-            num_comments=post.num_comments, visibility=post.visibility.value, nsfw=post.nsfw,
-            locked=post.locked, archived=post.archived, missing=list(post.missing),
-            language=notes.language, types=notes.types, strategies=notes.strategies, terms=notes.terms,
-            no_contact=notes.no_contact, text_hash=fingerprint(post.title, post.text),
-            route=post.provenance.route, query=post.provenance.query,
-            request_url=post.provenance.request_url, fetched_at=post.provenance.fetched_at,
-            tool_version=post.provenance.tool_version, first_seen=now, last_seen=now,
-            first_run_id=run_id, last_run_id=run_id,
-        )
-
-    @staticmethod
-    def _merge(row: PostRow, post: Post, notes: Annotations, author: AuthorRow | None) -> bool:
-        changed = False
-        for name in _MERGED:
-            value = getattr(post, name)
-            value = getattr(value, "value", value)  # enums are stored by value
-            if value is None or value == "":
-                continue
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        annotations = {"language": notes.language, "types": notes.types, "strategies": notes.strategies,
-                       "terms": notes.terms, "no_contact": notes.no_contact}
-        for name, value in annotations.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
-                changed = True
-        if row.author is None and author is not None:
-            row.author, changed = author, True
-        if changed:
-            row.text_hash = fingerprint(row.title, row.text)
-        return changed
+    def _save_authors(session: Session, authors: Sequence[Author], now: datetime) -> dict[tuple[str, str], int]:
+        """The ids of these authors' rows: known ones are marked seen now (and gain a platform id or
+        profile they lacked), new ones are inserted."""
+        wanted: dict[tuple[str, str], Author] = {}
+        for author in authors:
+            key = (author.platform, author.handle)
+            first = wanted.setdefault(key, author)
+            if first is not author and not (first.platform_id and first.profile_url):
+                wanted[key] = Author(author.platform, author.handle, first.platform_id or author.platform_id,
+                                     first.profile_url or author.profile_url)
+        known = _by_key(session, AuthorRow, AuthorRow.handle, list(wanted), AuthorRow.id, AuthorRow.platform,
+                        AuthorRow.handle, AuthorRow.platform_id, AuthorRow.profile_url)
+        ids = {key: row.id for key, row in known.items()}
+        if known:
+            session.execute(update(AuthorRow), [
+                {"id": row.id, "last_seen": now, "platform_id": row.platform_id or wanted[key].platform_id,
+                 "profile_url": row.profile_url or wanted[key].profile_url} for key, row in known.items()])
+        new = [author for key, author in wanted.items() if key not in known]
+        if new:
+            inserted = session.scalars(insert(AuthorRow).returning(AuthorRow.id, sort_by_parameter_order=True), [
+                {"platform": a.platform, "handle": a.handle, "platform_id": a.platform_id,
+                 "profile_url": a.profile_url, "first_seen": now, "last_seen": now, "stated_minor": False,
+                 "deleted_content": False, "contact_status": "new"} for a in new]).all()
+            ids.update(zip(((a.platform, a.handle) for a in new), inserted))
+        return ids
 
     def forget_author(self, author_id: int, author_key: str, note: str) -> int:
         """Erase every post of an author, delete the author, and put their keyed pseudonym on the
@@ -294,18 +293,60 @@ class Store:
                 self._erase_and_reindex(session, row, now)
 
 
-def _by_key(session: Session, model: Any, id_column: Any, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-    """Rows of `model` by (platform, id), loaded as `platform = ? AND id IN (...)` per platform:
-    that is served by the unique index, where SQLite scans for a row-value `(platform, id) IN (...)`."""
+def _by_key(session: Session, model: Any, id_column: Any, keys: Sequence[tuple[str, str]],
+            *columns: Any) -> dict[tuple[str, str], Any]:
+    """Rows of `model` (or just these columns of them, platform and id among them) by (platform,
+    id), loaded as `platform = ? AND id IN (...)` per platform: that is served by the unique index,
+    where SQLite scans for a row-value `(platform, id) IN (...)`."""
     grouped: dict[str, set[str]] = {}
     for platform, value in keys:
         grouped.setdefault(platform, set()).add(value)
     rows: dict[tuple[str, str], Any] = {}
     for platform, values in grouped.items():
         for chunk in chunks(sorted(values)):
-            query = select(model).where(model.platform == platform, id_column.in_(chunk))
-            rows.update({(r.platform, getattr(r, id_column.key)): r for r in session.scalars(query)})
+            query = select(*(columns or (model,))).where(model.platform == platform, id_column.in_(chunk))
+            found = session.execute(query) if columns else session.scalars(query)
+            rows.update({(r.platform, getattr(r, id_column.key)): r for r in found})
     return rows
+
+
+def _changes(current: Callable[[str], Any], post: Post, notes: Annotations, author_id: int | None) -> dict[str, Any]:
+    """What a re-sighting changes in a stored post (`current` reads its stored values): fields the
+    platform filled refresh, empty ones never overwrite; the filters' annotations are the latest."""
+    changes: dict[str, Any] = {}
+    for name in _MERGED:
+        value = getattr(post, name)
+        value = getattr(value, "value", value)  # enums are stored by value
+        if value is not None and value != "" and current(name) != value:
+            changes[name] = value
+    annotations = {"language": notes.language, "types": notes.types, "strategies": notes.strategies,
+                   "terms": notes.terms, "no_contact": notes.no_contact}
+    changes.update({name: value for name, value in annotations.items() if current(name) != value})
+    if current("author_id") is None and author_id is not None:
+        changes["author_id"] = author_id
+    return changes
+
+
+def _new_row(post: Post, notes: Annotations, author_id: int | None, text_hash: str | None, run_id: int,
+             now: datetime) -> dict[str, Any]:
+    """The column values of a post stored for the first time."""
+    provenance = post.provenance
+    for moment in (post.created_at, provenance.fetched_at):
+        if moment is not None and moment.tzinfo is None:  # before the copy check compares them
+            raise ValueError(f"{post.platform} {post.native_id}: plaint stores only timezone-aware datetimes")
+    return {
+        "platform": post.platform, "native_id": post.native_id, "kind": post.kind.value, "url": post.url,
+        "parent_id": post.parent_id, "thread_id": post.thread_id, "community": post.community,
+        "title": post.title, "text": post.text, "author_id": author_id, "created_at": post.created_at,
+        "score": post.score, "num_comments": post.num_comments, "visibility": post.visibility.value,
+        "nsfw": post.nsfw, "locked": post.locked, "archived": post.archived, "missing": list(post.missing),
+        "language": notes.language, "types": notes.types, "strategies": notes.strategies, "terms": notes.terms,
+        "no_contact": notes.no_contact, "text_hash": text_hash, "duplicate_of": None, "duplicate_kind": None,
+        "similarity": None, "minhash": None, "route": provenance.route, "query": provenance.query,
+        "request_url": provenance.request_url, "fetched_at": provenance.fetched_at,
+        "tool_version": provenance.tool_version, "first_seen": now, "last_seen": now, "first_run_id": run_id,
+        "last_run_id": run_id, "tombstoned_at": None,
+    }
 
 
 def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:

@@ -75,6 +75,7 @@ class FileImporter:
         self.bad = 0
         self.candidates = [f for f in FORMATS if self.container in f.containers
                            and (platform is None or f.platform in (platform, "any"))]
+        self._last_first = list(self.candidates)
 
     @property
     def info(self) -> dict[str, Any]:
@@ -130,24 +131,23 @@ class FileImporter:
             return [], record.problem
         assert record.data is not None
         # Records of a file are nearly always of one format: the last one found is tried first.
-        fmt = next((f for f in self._last_first() if _safe(f.matches, record.data)), None)
+        fmt = next((f for f in self._last_first if _safe(f.matches, record.data)), None)
         if fmt is None:
             return [], "not a record of any format plaint knows" + (
                 f" for --platform {self.platform_hint}" if self.platform_hint else "")
-        provenance = provenances.setdefault(fmt.name, Provenance(fmt.route, fmt.name, f"file:{self.path.name}"))
+        provenance = provenances.get(fmt.name)
+        if provenance is None:
+            provenance = provenances[fmt.name] = Provenance(fmt.route, fmt.name, f"file:{self.path.name}")
         try:
             posts = fmt.to_posts(record.data, provenance)
         except (BadRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
             return [], f"{fmt.name}: {exc}"
-        self._last = fmt
+        if fmt is not self._last_first[0]:
+            self._last_first = [fmt, *(f for f in self.candidates if f is not fmt)]
         if counting:
             self.records += 1
             self.formats[fmt.name] += 1
         return posts, None
-
-    def _last_first(self) -> list[ImportFormat]:
-        last = getattr(self, "_last", None)
-        return self.candidates if last is None else [last, *(f for f in self.candidates if f is not last)]
 
     def _problem(self, where: str, problem: str, counting: bool) -> str:
         message = f"{self.path}, {where}: {problem}"

@@ -37,6 +37,7 @@ EXAMPLE = {
     "num_comments": "3", "visibility": "public", "nsfw": "false", "locked": "false",
 }
 _VISIBILITY = {v.value: v for v in Visibility}
+_KINDS = {k.value: k for k in Kind}
 
 
 def template(fmt: str) -> str:
@@ -59,14 +60,14 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     native_id = text(record, "native_id") or without_query(url) or (
         "sha1:" + hashlib.sha1(f"{platform}\x1f{body}".encode("utf-8")).hexdigest())
     kind = text(record, "kind").lower() or "post"
-    if kind not in {k.value for k in Kind}:
-        raise BadRecord(f"kind {kind!r} is not one of {', '.join(k.value for k in Kind)}")
+    if kind not in _KINDS:
+        raise BadRecord(f"kind {kind!r} is not one of {', '.join(_KINDS)}")
     visibility = text(record, "visibility").lower() or "public"
     if visibility not in _VISIBILITY:
         raise BadRecord(f"visibility {visibility!r} is not one of {', '.join(_VISIBILITY)}")
     handle = text(record, "author")
     return [Post(
-        platform=platform, native_id=native_id, kind=Kind(kind), provenance=provenance, url=url or None,
+        platform=platform, native_id=native_id, kind=_KINDS[kind], provenance=provenance, url=url or None,
         parent_id=text(record, "parent_id") or None, community=text(record, "community") or None,
         title=text(record, "title") or None, text=body,
         author=Author(platform, handle, text(record, "author_id") or None, text(record, "author_url") or None)
