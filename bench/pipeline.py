@@ -79,10 +79,12 @@ def plaint_import(source: Path, database: Path) -> dict:
     from plaint.pipeline import Pipeline
     from plaint.storage.database import Database
     from plaint.storage.store import Store
+    from plaint.workers import default_workers
 
     started = time.perf_counter()
     store = Store(Database(f"sqlite:///{database}"))
-    summary = Pipeline(default_config(), store).run(import_sources([source]), command="import")
+    pipeline = Pipeline(default_config(), store, workers=default_workers())  # as `plaint import` does
+    summary = pipeline.run(import_sources([source]), command="import")
     seconds = time.perf_counter() - started
     return {"posts": summary.total("found"), "seconds": seconds, "kept": summary.total("kept"),
             "stored_new": summary.total("stored", "new"),

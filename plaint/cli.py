@@ -55,6 +55,7 @@ from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
+from plaint.workers import default_workers
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
                   no_args_is_help=True, add_completion=False)
@@ -113,7 +114,7 @@ LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Appen
 
 
 def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
-                log_file: Path | None, full: bool = True) -> RunSummary:
+                log_file: Path | None, full: bool = True, workers: int = 1) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
     try:
         # A scrape locks the platforms it searches; an import or add may write any platform.
@@ -123,7 +124,7 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
             if stale:
                 typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
                            err=True)
-            pipeline = Pipeline(config, store)
+            pipeline = Pipeline(config, store, workers=workers)
             pipeline.full = full
             with _progress(quiet) as progress, stop_on_signals(pipeline):
                 pipeline.progress = progress or pipeline.progress
@@ -174,6 +175,8 @@ def import_files(
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log_file: LogFileOption = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=0, help="Processes that read and filter "
+                                                   "files of 4 MB or more (default: one per core; 0: none).")] = None,
 ) -> None:
     """Import captures, exports and hand-gathered posts (Zeeschuimer, MediaCrawler, Reddit archive
     dumps, plaint's template) through the same filters and storage as a scrape.
@@ -192,7 +195,8 @@ def import_files(
         sources = import_sources(paths, platform, encoding, strict)
         if not sources:
             raise _fail("no files found in " + ", ".join(map(str, paths)))
-        summary = _locked_run(config, database_url(db), sources, "import", quiet or as_json, log_file)
+        summary = _locked_run(config, database_url(db), sources, "import", quiet or as_json, log_file,
+                              workers=default_workers() if workers is None else workers)
     if not as_json:
         for source, result in summary.platforms.items():
             formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())

@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from plaint.collectors import Collector
+from plaint.collectors import BlockSource, Collector
 from plaint.config import Config
 from plaint.errors import CollectorUnavailable, PlaintError
-from plaint.filters import Filter
-from plaint.filters.language import LanguageDetector, LanguageFilter
-from plaint.filters.relevance import RelevanceFilter, Tagger
-from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
 from plaint.post import Author, Post
 from plaint.queries import Query
+from plaint.sorting import Outcome, Sorter
 from plaint.storage.store import Annotations, CountKey, Store
+from plaint.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -37,14 +35,14 @@ class Progress(Protocol):
 
     def query_started(self, platform: str, index: int, total: int, query: Query) -> None: ...
 
-    def post_seen(self, platform: str) -> None: ...
+    def post_seen(self, platform: str, count: int = 1) -> None: ...
 
 
 class NoProgress:
     def query_started(self, platform: str, index: int, total: int, query: Query) -> None:
         pass
 
-    def post_seen(self, platform: str) -> None:
+    def post_seen(self, platform: str, count: int = 1) -> None:
         pass
 
 
@@ -70,24 +68,19 @@ class RunSummary:
         return sum(n for (_, s, o), n in self.counts.items() if s == stage and outcome in (None, o))
 
 
-def build_filters(config: Config, detector: LanguageDetector | None = None) -> list[Filter]:
-    """The filter chain, cheapest first: field checks, then regexes, then langdetect."""
-    return [
-        TosFilter(config.tos),
-        RelevanceFilter(Tagger(config)),
-        LanguageFilter(config.languages, config.tos.language_undetermined == "keep", detector),
-    ]
-
-
 class Pipeline:
     def __init__(self, config: Config, store: Store, batch_size: int = BATCH_SIZE,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, workers: int = 1) -> None:
         self.config = config
         self.store = store
         self.batch_size = batch_size
         self.progress = progress or NoProgress()
-        self.detector = LanguageDetector()
-        self.filters = build_filters(config, self.detector)
+        self.sorter = Sorter(config)
+        # Worker processes for large imports (0 or 1: none). `plaint import` uses one per core;
+        # a script that asks for more must start under `if __name__ == "__main__":`, as any
+        # program whose multiprocessing workers re-import its main module.
+        self.workers = workers
+        self._worker_langdetect_calls = 0
         # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
         self.stop_requested = False
         # A full run re-walks every listing; otherwise searches stop where the last run's ended.
@@ -104,7 +97,7 @@ class Pipeline:
         summary.status = "ok" if len(ran) == len(summary.platforms) else ("partial" if ran else "failed")
         if self.stop_requested:
             summary.status = "interrupted"
-        summary.langdetect_calls = self.detector.langdetect_calls
+        summary.langdetect_calls = self.sorter.detector.langdetect_calls + self._worker_langdetect_calls
         self.store.finish_run(summary.run_id, summary.status,
                               {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()},
                               summary.warnings, summary.counts)
@@ -118,35 +111,22 @@ class Pipeline:
         except PlaintError as exc:
             return PlatformResult("failed", str(exc))
         batch = _Batch(platform)
-        seen: set[tuple[str, str]] = set()
         found = 0
         try:
             queries = collector.queries()
-            # Several queries can find one post; one query (a file) cannot, and a set of every
-            # key of a million-line import would grow without bound.
-            track_repeats = len(queries) > 1
             for index, query in enumerate(queries, 1):
                 self.progress.query_started(platform, index, len(queries), query)
                 if not self.full:
                     query = dataclasses.replace(query, since=self.store.cursor(query))
-                results = 0
-                newest: datetime | None = None
-                for post in collector.search(query):
-                    results += 1
-                    if post.created_at is not None and (newest is None or post.created_at > newest):
-                        newest = post.created_at
-                    self.progress.post_seen(platform)
-                    if track_repeats:
-                        if post.key in seen:
-                            summary.counts[(platform, "repeat", "seen again this run")] += 1
-                            continue
-                        seen.add(post.key)
-                    found += 1
-                    self._sort(post, batch, summary.counts, platform)
-                    if len(batch) >= self.batch_size:
-                        self._flush(batch, summary)
-                    if self.stop_requested:
-                        return PlatformResult("interrupted", f"stopped after {found} posts", _info(collector))
+                if len(queries) == 1 and self._in_workers(collector):
+                    results, newest = self._sort_in_workers(collector, query, batch, summary)
+                else:
+                    # Several queries can find one post; one query (a file) cannot, and a set of
+                    # every key of a million-line import would grow without bound.
+                    results, newest = self._sort_here(collector, query, batch, summary, len(queries) > 1)
+                found += results
+                if self.stop_requested:
+                    return PlatformResult("interrupted", f"stopped after {found} posts", _info(collector))
                 self.store.note_query(query, results, newest)
         except PlaintError as exc:
             return PlatformResult("failed", str(exc), _info(collector))
@@ -158,26 +138,62 @@ class Pipeline:
             summary.warnings.extend(collector.warnings)
         return PlatformResult("ok", f"{found} posts", _info(collector))
 
-    def _sort(self, post: Post, batch: _Batch, counts: Counter[CountKey], source: str) -> None:
-        """Run the filter chain on one post and put it where its verdict says. Counts are kept
-        per source: a platform when scraping, a file when importing."""
-        counts[(source, "found", post.kind.value)] += 1
-        notes: dict = {}
-        for check in self.filters:
-            verdict = check.check(post)
-            if not verdict.keep:
-                counts[(source, check.name, verdict.reason)] += 1
-                if verdict.reason in GONE_REASONS:
-                    batch.gone.append(post)
-                elif verdict.reason == MINOR_REASON and post.author is not None:
-                    batch.minors.append(post.author)
-                return
-            notes.update(verdict.notes)
-        counts[(source, "kept", "kept")] += 1
-        batch.kept.append((post, Annotations(
-            language=notes.get("language"), types=notes.get("types", []),
-            strategies=notes.get("strategies", []), terms=notes.get("terms", {}),
-            no_contact=notes.get("no_contact"))))
+    def _in_workers(self, collector: Collector) -> bool:
+        return (self.workers > 1 and isinstance(collector, BlockSource) and not collector.strict
+                and collector.large)
+
+    def _sort_here(self, collector: Collector, query: Query, batch: _Batch, summary: RunSummary,
+                   track_repeats: bool) -> tuple[int, datetime | None]:
+        """One search, its posts sorted in this process. Returns how many posts it found and
+        the newest one's time; stops early when a stop is requested."""
+        platform = batch.platform
+        seen: set[tuple[str, str]] = set()
+        results = 0
+        newest: datetime | None = None
+        for post in collector.search(query):
+            results += 1
+            if post.created_at is not None and (newest is None or post.created_at > newest):
+                newest = post.created_at
+            self.progress.post_seen(platform)
+            if track_repeats:
+                if post.key in seen:
+                    summary.counts[(platform, "repeat", "seen again this run")] += 1
+                    continue
+                seen.add(post.key)
+            self._add(self.sorter.sort(post, summary.counts, platform), batch, summary)
+            if self.stop_requested:
+                break
+        return results, newest
+
+    def _sort_in_workers(self, collector: BlockSource, query: Query, batch: _Batch,
+                         summary: RunSummary) -> tuple[int, datetime | None]:
+        """One file, its blocks mapped and filtered by worker processes and stored here, in the
+        file's order, as `_sort_here` would have stored them."""
+        results = 0
+        newest: datetime | None = None
+        with WorkerPool(self.config, self.workers) as pool:
+            for sorted_block in pool.sort(collector.mapper, collector.blocks(query), batch.platform):
+                collector.absorb(sorted_block.mapped)
+                results += sorted_block.posts
+                if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):
+                    newest = sorted_block.newest
+                self._worker_langdetect_calls += sorted_block.langdetect_calls
+                self.progress.post_seen(batch.platform, sorted_block.posts)
+                summary.counts.update(sorted_block.counts)
+                for outcome in sorted_block.outcomes:
+                    self._add(outcome, batch, summary)
+                if self.stop_requested:
+                    return results, newest
+        collector.finish()
+        return results, newest
+
+    def _add(self, outcome: Outcome | None, batch: _Batch, summary: RunSummary) -> None:
+        if outcome is None:
+            return
+        where, item = outcome
+        {"kept": batch.kept, "gone": batch.gone, "minor": batch.minors}[where].append(item)
+        if len(batch) >= self.batch_size:
+            self._flush(batch, summary)
 
     def _flush(self, batch: _Batch, summary: RunSummary) -> None:
         if batch.kept or batch.gone or batch.minors:

@@ -114,5 +114,5 @@ class TerminalProgress:
             self._tasks[platform] = self._progress.add_task(description, total=None)
         self._progress.update(self._tasks[platform], description=description)
 
-    def post_seen(self, platform: str) -> None:
-        self._progress.advance(self._tasks[platform])
+    def post_seen(self, platform: str, count: int = 1) -> None:
+        self._progress.advance(self._tasks[platform], count)

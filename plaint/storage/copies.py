@@ -64,6 +64,8 @@ class CopyLinker:
         outcomes: Counter[str] = Counter()
         exact = self._exact_originals({item.identity.text_hash for item in new if item.identity.text_hash})
         stored = self._stored_candidates({key for item in new for key in item.identity.keys})
+        screened = {item.id: self._screened(item.identity, stored) for item in new if item.identity.keys}
+        stored_shingles = self._stored_shingles({post_id for ids in screened.values() for post_id in ids})
         in_batch: dict[BandKey, list[tuple[int, np.ndarray]]] = defaultdict(list)
         # Among posts seen together, the one posted first is the original (listings come newest first).
         for item in sorted(new, key=lambda i: (i.created_at is None, i.created_at or datetime.min, i.id)):
@@ -73,7 +75,7 @@ class CopyLinker:
                 item.duplicate_of, item.duplicate_kind, item.similarity = original, "exact", 1.0
                 outcomes["duplicate"] += 1
                 continue
-            match = self._nearest(identity, stored, in_batch) if identity.keys else None
+            match = self._nearest(identity, screened[item.id], stored_shingles, in_batch) if identity.keys else None
             if match is not None:
                 item.duplicate_of, item.duplicate_kind, item.similarity = match[0], "near", match[1]
                 outcomes["near duplicate"] += 1
@@ -142,18 +144,27 @@ class CopyLinker:
                     found[band_key].append((post_id, packed))
         return found
 
-    def _nearest(self, text: TextIdentity, stored: dict[BandKey, list[tuple[int, bytes]]],
-                 in_batch: dict[BandKey, list[tuple[int, np.ndarray]]]) -> tuple[int, float] | None:
-        """The earliest-indexed most similar original at or above the threshold, and the similarity."""
-        assert text.signature is not None and text.shingles is not None
-        exact_checks: dict[int, np.ndarray | None] = {}
+    @staticmethod
+    def _screened(text: TextIdentity, stored: dict[BandKey, list[tuple[int, bytes]]]) -> list[int]:
+        """The stored originals sharing a band key with the text whose signatures agree enough
+        with its own to be worth comparing exactly."""
+        assert text.signature is not None
+        passed: dict[int, bool] = {}
         for band_key in text.keys:
             for post_id, packed in stored.get(band_key, ()):
-                if post_id not in exact_checks and estimated_similarity(text.signature, packed) >= SCREEN:
-                    exact_checks[post_id] = None  # texts loaded below, in one query
+                if post_id not in passed:
+                    passed[post_id] = estimated_similarity(text.signature, packed) >= SCREEN
+        return [post_id for post_id, ok in passed.items() if ok]
+
+    @staticmethod
+    def _nearest(text: TextIdentity, screened: list[int], stored_shingles: dict[int, np.ndarray | None],
+                 in_batch: dict[BandKey, list[tuple[int, np.ndarray]]]) -> tuple[int, float] | None:
+        """The earliest-indexed most similar original at or above the threshold, and the similarity."""
+        assert text.shingles is not None
+        exact_checks = {post_id: stored_shingles.get(post_id) for post_id in screened}
+        for band_key in text.keys:
             for post_id, hashes in in_batch.get(band_key, ()):
                 exact_checks.setdefault(post_id, hashes)
-        self._load_shingles(exact_checks)
         best: tuple[float, int] | None = None
         for post_id, hashes in exact_checks.items():
             similarity = jaccard(text.shingles, hashes) if hashes is not None else 0.0
@@ -161,10 +172,12 @@ class CopyLinker:
                 best = (similarity, post_id)
         return None if best is None else (best[1], round(best[0], 3))
 
-    def _load_shingles(self, wanted: dict[int, np.ndarray | None]) -> None:
-        missing = [post_id for post_id, hashes in wanted.items() if hashes is None]
-        for chunk in chunks(missing):
+    def _stored_shingles(self, post_ids: set[int]) -> dict[int, np.ndarray | None]:
+        """The shingles of stored posts, from their texts, loaded once for a whole batch."""
+        found: dict[int, np.ndarray | None] = {}
+        for chunk in chunks(sorted(post_ids)):
             for post_id, title, body in self.session.execute(
                     select(PostRow.id, PostRow.title, PostRow.text).where(PostRow.id.in_(chunk))):
                 words = near_basis(title, body)
-                wanted[post_id] = shingles(words) if words else None
+                found[post_id] = shingles(words) if words else None
+        return found

@@ -186,9 +186,10 @@ class Store:
                 for item, values in zip(new, fresh.values()):
                     values.update(duplicate_kind=item.duplicate_kind, similarity=item.similarity, minhash=item.minhash,
                                   duplicate_of=item.duplicate_of if (item.duplicate_of or 0) < PROVISIONAL else None)
-                ids = session.scalars(insert(PostRow).returning(PostRow.id, sort_by_parameter_order=True),
-                                      list(fresh.values())).all()
-                real = {item.id: post_id for item, post_id in zip(new, ids)}
+                session.execute(insert(PostRow), list(fresh.values()))
+                ids = _by_key(session, PostRow, PostRow.native_id, list(fresh), PostRow.id, PostRow.platform,
+                              PostRow.native_id)
+                real = {item.id: ids[key].id for item, key in zip(new, fresh)}
                 # Copies of a post of this same batch learn its id only now.
                 later = [{"id": real[item.id], "duplicate_of": real[item.duplicate_of]}
                          for item in new if item.duplicate_of in real]
@@ -226,11 +227,15 @@ class Store:
                  "profile_url": row.profile_url or wanted[key].profile_url} for key, row in known.items()])
         new = [author for key, author in wanted.items() if key not in known]
         if new:
-            inserted = session.scalars(insert(AuthorRow).returning(AuthorRow.id, sort_by_parameter_order=True), [
+            # Inserted in one statement, then their ids read back by key: asking for ids in order
+            # (RETURNING) makes SQLAlchemy insert row by row on SQLite.
+            session.execute(insert(AuthorRow), [
                 {"platform": a.platform, "handle": a.handle, "platform_id": a.platform_id,
                  "profile_url": a.profile_url, "first_seen": now, "last_seen": now, "stated_minor": False,
-                 "deleted_content": False, "contact_status": "new"} for a in new]).all()
-            ids.update(zip(((a.platform, a.handle) for a in new), inserted))
+                 "deleted_content": False, "contact_status": "new"} for a in new])
+            inserted = _by_key(session, AuthorRow, AuthorRow.handle, [(a.platform, a.handle) for a in new],
+                               AuthorRow.id, AuthorRow.platform, AuthorRow.handle)
+            ids.update({key: row.id for key, row in inserted.items()})
         return ids
 
     def forget_author(self, author_id: int, author_key: str, note: str) -> int:

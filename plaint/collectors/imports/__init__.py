@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,8 @@ from plaint.collectors.imports.readers import (
     csv_rows,
     guess_encoding,
     json_document,
-    ndjson,
+    ndjson_lines,
+    ndjson_record,
     open_text,
 )
 from plaint.collectors.imports.values import BadRecord
@@ -58,7 +61,85 @@ def container_of(path: Path) -> str:
                           f"known formats: {known_formats()}")
 
 
+# Records per block: the unit an import's worker processes map and filter (a megabyte or so).
+BLOCK_RECORDS = 2000
+# Files smaller than this are imported in-process: starting workers would cost more than it saves.
+PARALLEL_BYTES = 4 << 20
+
+Block = list[Any]  # Records, or (line number, line) pairs of NDJSON still to be decoded
+
+
+@dataclass
+class MappedBlock:
+    """What a RecordMapper made of one block of records."""
+
+    posts: list[Post]
+    size: int  # records in the block
+    formats: Counter[str] = field(default_factory=Counter)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (place in block, where, problem)
+    first_match: int | None = None  # place of the first record of a known format
+
+
+class RecordMapper:
+    """Turns one file's records into Posts, recognising each record's format.
+
+    Picklable, so that an import's worker processes can map blocks of the file: it travels as
+    its settings and rebuilds its format list on arrival (formats hold functions)."""
+
+    def __init__(self, path: Path, container: str, platform_hint: str | None, fetched_at: datetime) -> None:
+        self.path, self.container, self.platform_hint, self.fetched_at = path, container, platform_hint, fetched_at
+        self.candidates = [f for f in FORMATS if container in f.containers
+                           and (platform_hint is None or f.platform in (platform_hint, "any"))]
+        self._last_first = list(self.candidates)
+        self._provenances: dict[str, Provenance] = {}
+
+    def __getstate__(self) -> tuple[Path, str, str | None, datetime]:
+        return self.path, self.container, self.platform_hint, self.fetched_at
+
+    def __setstate__(self, state: tuple[Path, str, str | None, datetime]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
+    def map_block(self, block: Block) -> MappedBlock:
+        mapped = MappedBlock([], len(block))
+        for place, item in enumerate(block):
+            record = ndjson_record(*item) if isinstance(item, tuple) else item
+            posts, problem, fmt = self.map(record)
+            if fmt is None or problem is not None:
+                mapped.problems.append((place, record.where, problem or ""))
+                continue
+            if mapped.first_match is None:
+                mapped.first_match = place
+            mapped.formats[fmt] += 1
+            mapped.posts += posts
+        return mapped
+
+    def map(self, record: Record) -> tuple[list[Post], str | None, str | None]:
+        """The record's posts, or the problem with it; and the name of its format."""
+        if record.problem is not None:
+            return [], record.problem, None
+        assert record.data is not None
+        # Records of a file are nearly always of one format: the last one found is tried first.
+        fmt = next((f for f in self._last_first if _safe(f.matches, record.data)), None)
+        if fmt is None:
+            return [], "not a record of any format plaint knows" + (
+                f" for --platform {self.platform_hint}" if self.platform_hint else ""), None
+        provenance = self._provenances.get(fmt.name)
+        if provenance is None:
+            provenance = self._provenances[fmt.name] = Provenance(
+                fmt.route, fmt.name, f"file:{self.path.name}", fetched_at=self.fetched_at)
+        try:
+            posts = fmt.to_posts(record.data, provenance)
+        except (BadRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
+            return [], f"{fmt.name}: {exc}", None
+        if fmt is not self._last_first[0]:
+            self._last_first = [fmt, *(f for f in self.candidates if f is not fmt)]
+        return posts, None, fmt.name
+
+
 class FileImporter:
+    """One file as a source: read in blocks of records, which a RecordMapper turns into Posts
+    (here, or in an import's worker processes), and the tally of formats and bad records."""
+
     platform = "import"
 
     def __init__(self, path: Path, platform: str | None = None, encoding: str | None = None,
@@ -73,89 +154,88 @@ class FileImporter:
         self.records = 0
         self.problems: list[dict[str, str]] = []
         self.bad = 0
-        self.candidates = [f for f in FORMATS if self.container in f.containers
-                           and (platform is None or f.platform in (platform, "any"))]
-        self._last_first = list(self.candidates)
+        self.mapper = RecordMapper(path, self.container, platform, datetime.now(timezone.utc))
+        self._seen = 0  # records read so far, good or bad
+        self._matched_any = False
+        self._read_problem: tuple[str, str] | None = None  # (where, problem) that ended the reading
 
     @property
     def info(self) -> dict[str, Any]:
         return {"file": str(self.path), "formats": dict(self.formats), "encoding": self.encoding,
                 "records": self.records, "bad": self.bad, "problems": self.problems}
 
+    @property
+    def large(self) -> bool:
+        """Whether the file is worth worker processes."""
+        return self.path.stat().st_size >= PARALLEL_BYTES
+
     def queries(self) -> list[Query]:
         return [Query("import", str(self.path), "file")]
 
     def search(self, query: Query) -> Iterator[Post]:
         if self.strict:  # a first pass that stores nothing: the file is imported whole or not at all
-            for item in self._posts(counting=False):
-                if isinstance(item, str):
-                    raise CollectorFailed(f"{item}; --strict: nothing from this file was stored")
-        for item in self._posts(counting=True):
-            if isinstance(item, str):
-                continue
-            yield item
+            for block in self.blocks(query):
+                mapped = self.mapper.map_block(block)
+                if mapped.problems:
+                    _, where, problem = mapped.problems[0]
+                    raise CollectorFailed(f"{self.path}, {where}: {problem}; --strict: nothing from this file "
+                                          f"was stored")
+            if self._read_problem is not None:
+                where, problem = self._read_problem
+                raise CollectorFailed(f"{self.path}, {where}: {problem}; --strict: nothing from this file was stored")
+        for block in self.blocks(query):
+            yield from self.absorb(self.mapper.map_block(block))
+        self.finish()
 
-    def _posts(self, counting: bool) -> Iterator[Post | str]:
-        """Posts, and a problem text for each record that could not be read or mapped."""
-        provenance_by_format: dict[str, Provenance] = {}
-        matched_any = False
+    def blocks(self, query: Query | None = None) -> Iterator[Block]:
+        """The file's records in blocks, in order. A file that cannot be read to its end (cut
+        off, not in its encoding) ends the blocks; `finish` reports why."""
+        self._read_problem = None
+        readers: dict[str, Callable[[Any], Iterator[Any]]] = {"ndjson": ndjson_lines, "csv": csv_rows,
+                                                              "json": json_document}
+        block: Block = []
         try:
-            for seen, record in enumerate(self._records(), 1):
-                posts, problem = self._map(record, provenance_by_format, counting)
-                if problem is not None:
-                    if not matched_any and seen >= SNIFF_RECORDS:
-                        raise CollectorFailed(f"none of the first {seen} records is of a format plaint knows "
-                                              f"(last: {problem}); plaint reads {known_formats()}")
-                    yield self._problem(record.where, problem, counting)
-                    continue
-                matched_any = True
-                yield from posts
+            with open_text(self.path, self.encoding) as handle:
+                for item in readers[self.container](handle):
+                    block.append(item)
+                    if len(block) >= BLOCK_RECORDS:
+                        yield block
+                        block = []
         except Truncated as exc:
-            yield self._problem("end of file", f"truncated: {exc}", counting)
+            self._read_problem = ("end of file", f"truncated: {exc}")
         except UnicodeDecodeError as exc:
-            yield self._problem("start of file", f"not {self.encoding} ({exc.reason}); try --encoding", counting)
-        if counting and not matched_any and self.records == 0 and not self.bad:
+            self._read_problem = ("start of file", f"not {self.encoding} ({exc.reason}); try --encoding")
+        if block:
+            yield block
+
+    def absorb(self, mapped: MappedBlock) -> list[Post]:
+        """Tally a mapped block (formats, bad records) and return its posts. A file whose first
+        records are all of no known format is refused before more of it is read."""
+        for place, where, problem in mapped.problems:
+            matched_before = self._matched_any or (mapped.first_match is not None and mapped.first_match < place)
+            if not matched_before and self._seen + place + 1 >= SNIFF_RECORDS:
+                raise CollectorFailed(f"none of the first {self._seen + place + 1} records is of a format plaint "
+                                      f"knows (last: {problem}); plaint reads {known_formats()}")
+            self._problem(where, problem)
+        self._seen += mapped.size
+        self._matched_any = self._matched_any or mapped.first_match is not None
+        self.records += sum(mapped.formats.values())
+        self.formats.update(mapped.formats)
+        return mapped.posts
+
+    def finish(self) -> None:
+        """After the last block: report a file cut off or unreadable, or holding nothing."""
+        if self._read_problem is not None:
+            self._problem(*self._read_problem)
+        if not self._matched_any and self.records == 0 and not self.bad:
             self.warnings.append(f"{self.path}: the file holds no records")
-        elif not matched_any and self.bad:
+        elif not self._matched_any and self.bad:
             raise CollectorFailed(f"no record of a format plaint knows; plaint reads {known_formats()}")
 
-    def _records(self) -> Iterator[Record]:
-        readers: dict[str, Callable[[Any], Iterator[Record]]] = {"ndjson": ndjson, "csv": csv_rows,
-                                                                 "json": json_document}
-        with open_text(self.path, self.encoding) as handle:
-            yield from readers[self.container](handle)
-
-    def _map(self, record: Record, provenances: dict[str, Provenance],
-             counting: bool) -> tuple[list[Post], str | None]:
-        if record.problem is not None:
-            return [], record.problem
-        assert record.data is not None
-        # Records of a file are nearly always of one format: the last one found is tried first.
-        fmt = next((f for f in self._last_first if _safe(f.matches, record.data)), None)
-        if fmt is None:
-            return [], "not a record of any format plaint knows" + (
-                f" for --platform {self.platform_hint}" if self.platform_hint else "")
-        provenance = provenances.get(fmt.name)
-        if provenance is None:
-            provenance = provenances[fmt.name] = Provenance(fmt.route, fmt.name, f"file:{self.path.name}")
-        try:
-            posts = fmt.to_posts(record.data, provenance)
-        except (BadRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
-            return [], f"{fmt.name}: {exc}"
-        if fmt is not self._last_first[0]:
-            self._last_first = [fmt, *(f for f in self.candidates if f is not fmt)]
-        if counting:
-            self.records += 1
-            self.formats[fmt.name] += 1
-        return posts, None
-
-    def _problem(self, where: str, problem: str, counting: bool) -> str:
-        message = f"{self.path}, {where}: {problem}"
-        if counting:
-            self.bad += 1
-            if len(self.problems) < KEPT_PROBLEMS:
-                self.problems.append({"where": where, "problem": problem})
-        return message
+    def _problem(self, where: str, problem: str) -> None:
+        self.bad += 1
+        if len(self.problems) < KEPT_PROBLEMS:
+            self.problems.append({"where": where, "problem": problem})
 
 
 def _safe(test: Callable[[dict[str, Any]], bool], record: dict[str, Any]) -> bool:

@@ -103,24 +103,27 @@ def open_text(path: Path, encoding: str) -> Iterator[TextIO]:
             yield handle
 
 
-def ndjson(handle: TextIO) -> Iterator[Record]:
+def ndjson_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
+    """The file's non-blank lines and their numbers, undecoded: an import's worker processes
+    decode them (ndjson_record), so the reading process only reads."""
     number = 0
     try:
         for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                value = _loads(line)
-            except ValueError as exc:
-                cut = not line.endswith("\n")
-                yield Record(f"line {number}", problem=("the last line is cut off" if cut else f"not JSON ({exc})"))
-                continue
-            if not isinstance(value, dict):
-                yield Record(f"line {number}", problem="not a JSON object")
-                continue
-            yield Record(f"line {number}", value)
+            if line.strip():
+                yield number, line
     except (zstandard.ZstdError, UnicodeDecodeError) as exc:
         raise Truncated(f"unreadable after line {number} ({exc})") from None
+
+
+def ndjson_record(number: int, line: str) -> Record:
+    try:
+        value = _loads(line)
+    except ValueError as exc:
+        cut = not line.endswith("\n")
+        return Record(f"line {number}", problem=("the last line is cut off" if cut else f"not JSON ({exc})"))
+    if not isinstance(value, dict):
+        return Record(f"line {number}", problem="not a JSON object")
+    return Record(f"line {number}", value)
 
 
 def _loads(line: str) -> Any:

@@ -1,0 +1,66 @@
+"""The filter chain applied to posts: each goes to storage (kept), to erasure (gone from the
+platform), to the list of minors, or nowhere, and the reason is counted.
+
+The pipeline sorts scraped posts in its own process; an import's worker processes (workers.py)
+each sort with a Sorter of their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from plaint.config import Config
+from plaint.filters import Filter
+from plaint.filters.language import LanguageDetector, LanguageFilter
+from plaint.filters.relevance import RelevanceFilter, Tagger
+from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
+from plaint.post import Post
+from plaint.storage.dedup import TextIdentity
+from plaint.storage.store import Annotations, CountKey
+
+
+def build_filters(config: Config, detector: LanguageDetector | None = None) -> list[Filter]:
+    """The filter chain, cheapest first: field checks, then regexes, then langdetect."""
+    return [
+        TosFilter(config.tos),
+        RelevanceFilter(Tagger(config)),
+        LanguageFilter(config.languages, config.tos.language_undetermined == "keep", detector),
+    ]
+
+
+
+Outcome = tuple[str, Any]  # ("kept", (Post, Annotations)) | ("gone", Post) | ("minor", Author)
+
+
+class Sorter:
+    """The filter chain applied to one post at a time: where the post goes, and why, counted.
+
+    The pipeline sorts in-process; an import's worker processes each have their own Sorter,
+    which also computes a kept post's copy identity there, away from the one process that writes."""
+
+    def __init__(self, config: Config, identities: bool = False) -> None:
+        self.detector = LanguageDetector()
+        self.filters = build_filters(config, self.detector)
+        self.identities = identities
+
+    def sort(self, post: Post, counts: Counter[CountKey], source: str) -> Outcome | None:
+        """Counts are kept per source: a platform when scraping, a file when importing."""
+        counts[(source, "found", post.kind.value)] += 1
+        notes: dict = {}
+        for check in self.filters:
+            verdict = check.check(post)
+            if not verdict.keep:
+                counts[(source, check.name, verdict.reason)] += 1
+                if verdict.reason in GONE_REASONS:
+                    return ("gone", post)
+                if verdict.reason == MINOR_REASON and post.author is not None:
+                    return ("minor", post.author)
+                return None
+            notes.update(verdict.notes)
+        counts[(source, "kept", "kept")] += 1
+        return ("kept", (post, Annotations(
+            language=notes.get("language"), types=notes.get("types", []),
+            strategies=notes.get("strategies", []), terms=notes.get("terms", {}),
+            no_contact=notes.get("no_contact"),
+            identity=TextIdentity.of(post.title, post.text) if self.identities else None)))

@@ -1,0 +1,103 @@
+"""Worker processes for large imports: they map and filter blocks of a file's records while the
+one process that writes stores what they kept.
+
+A file of a million records spends most of its time turning records into Posts, tagging them and
+hashing kept texts for the copy check; none of that needs the database, so it runs on every
+core. Blocks come back in the file's order, and at most a few are in flight at once, so memory
+stays flat however long the file is. Each worker builds its own filter chain once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from plaint.config import Config
+from plaint.sorting import Outcome, Sorter
+from plaint.storage.store import CountKey
+
+MAX_WORKERS = 8
+
+_sorter: Sorter | None = None  # the worker's own, built once when it starts
+
+
+def default_workers() -> int:
+    """One worker per core this process may use, up to MAX_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+@dataclass
+class SortedBlock:
+    """A block of records, mapped and filtered: what to store, and the counts of why."""
+
+    mapped: Any  # the collector's MappedBlock, its posts taken out (they are in `outcomes`)
+    outcomes: list[Outcome]
+    counts: Counter[CountKey]
+    posts: int  # posts the block's records held
+    newest: datetime | None
+    langdetect_calls: int
+
+
+def _start_worker(config: Config) -> None:
+    global _sorter
+    # Ctrl-C reaches the whole process group: the main process decides how to stop, not workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _sorter = Sorter(config, identities=True)
+
+
+def _sort_block(mapper: Any, block: Any, source: str) -> SortedBlock:
+    assert _sorter is not None, "worker started without its filter chain"
+    mapped = mapper.map_block(block)
+    posts, mapped.posts = mapped.posts, []
+    counts: Counter[CountKey] = Counter()
+    before = _sorter.detector.langdetect_calls
+    outcomes = [outcome for post in posts if (outcome := _sorter.sort(post, counts, source)) is not None]
+    dates = [post.created_at for post in posts if post.created_at is not None]
+    return SortedBlock(mapped, outcomes, counts, len(posts), max(dates, default=None),
+                       _sorter.detector.langdetect_calls - before)
+
+
+class WorkerPool:
+    """A pool of processes sorting blocks, used as a context manager for one file."""
+
+    def __init__(self, config: Config, workers: int) -> None:
+        # Not fork: a forked worker would inherit the run lock's descriptor and, if this process
+        # were killed, live on holding it. A fork server's workers share nothing but their pipes,
+        # end when this process does, and still start in milliseconds once plaint is imported.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            context.set_forkserver_preload(["plaint.workers"])
+        self._pool = context.Pool(workers, _start_worker, (config,))
+        self._window = 2 * workers + 1  # blocks in flight: enough to keep every worker busy
+
+    def sort(self, mapper: Any, blocks: Iterator[Any], source: str) -> Iterator[SortedBlock]:
+        """The blocks sorted, in their order."""
+        pending: deque[Any] = deque()
+        for block in blocks:
+            pending.append(self._pool.apply_async(_sort_block, (mapper, block, source)))
+            if len(pending) >= self._window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        # Every block wanted has been taken by now; one still in flight (a run stopped or
+        # failed mid-file) is not wanted.
+        self._pool.terminate()
+        self._pool.join()
