@@ -8,7 +8,7 @@ memory is its own:
   1. the floor: parse the NDJSON and insert every row into a fresh SQLite database with plain
      sqlite3 executemany in large transactions;
   2. `plaint import` of the same file into a fresh database, end to end (all filters, exact and
-     near-duplicate checks, storage);
+     near-duplicate checks, storage), with a worker process per core as the command has;
 and prints posts per second, peak memory, their ratio, how many langdetect calls were made (only
 posts that passed the cheaper filters need one), and the time of a near-duplicate check against
 100,000 stored posts (bench/near_duplicates.py, with --near).
@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -87,6 +88,7 @@ def plaint_import(source: Path, database: Path) -> dict:
     summary = pipeline.run(import_sources([source]), command="import")
     seconds = time.perf_counter() - started
     return {"posts": summary.total("found"), "seconds": seconds, "kept": summary.total("kept"),
+            "workers": pipeline.workers, "worker_peak_mb": pipeline.worker_peak_memory_kb / 1024,
             "stored_new": summary.total("stored", "new"),
             "copies": summary.total("stored", "duplicate") + summary.total("stored", "near duplicate"),
             "langdetect_calls": summary.langdetect_calls,
@@ -94,9 +96,53 @@ def plaint_import(source: Path, database: Path) -> dict:
             "status": summary.status}
 
 
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo += children.get(found[-1], [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler(threading.Thread):
+    """The memory of this process and every process it started (worker processes, the process
+    that forks them), summed as PSS so that pages they share count once, sampled twice a second."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _descendants(os.getpid())))
+
+
 def child(phase: str, source: Path, database: Path) -> None:
+    sampler = MemorySampler()
+    if Path("/proc/self/smaps_rollup").exists():
+        sampler.start()
     result = floor(source, database) if phase == "floor" else plaint_import(source, database)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sampler.done.set()
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    result["all_processes_mb"] = sampler.peak_kb / 1024
     print(json.dumps(result))
 
 
@@ -132,8 +178,12 @@ def main() -> None:
     base_rate, our_rate = base["posts"] / base["seconds"], ours["posts"] / ours["seconds"]
     print(f"floor  (json.loads + sqlite3 executemany): {base_rate:10,.0f} posts/s  peak {base['peak_mb']:6.0f} MB  "
           f"({base['seconds']:.1f} s)")
+    workers = ours["workers"]
     print(f"plaint import (filters, copies, storage):  {our_rate:10,.0f} posts/s  peak {ours['peak_mb']:6.0f} MB  "
           f"({ours['seconds']:.1f} s)")
+    if workers > 1:
+        print(f"  with {workers} worker processes, each at most {ours['worker_peak_mb']:.0f} MB (resident); "
+              f"all of the import's processes together at most {ours['all_processes_mb']:.0f} MB (PSS)")
     print(f"ratio plaint/floor: {our_rate / base_rate:.2f}")
     print(f"kept {ours['kept']:,} ({ours['stored_new']:,} new, {ours['copies']:,} copies); langdetect calls: "
           f"{ours['langdetect_calls']:,} of {ours['reached_language_filter']:,} posts that reached the language "

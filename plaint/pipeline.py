@@ -81,6 +81,7 @@ class Pipeline:
         # program whose multiprocessing workers re-import its main module.
         self.workers = workers
         self._worker_langdetect_calls = 0
+        self.worker_peak_memory_kb = 0  # the largest worker's, for benchmarks
         # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
         self.stop_requested = False
         # A full run re-walks every listing; otherwise searches stop where the last run's ended.
@@ -178,6 +179,7 @@ class Pipeline:
                 if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):
                     newest = sorted_block.newest
                 self._worker_langdetect_calls += sorted_block.langdetect_calls
+                self.worker_peak_memory_kb = max(self.worker_peak_memory_kb, sorted_block.peak_memory_kb)
                 self.progress.post_seen(batch.platform, sorted_block.posts)
                 summary.counts.update(sorted_block.counts)
                 for outcome in sorted_block.outcomes:

@@ -11,9 +11,12 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plaint import __version__
+
+if TYPE_CHECKING:
+    from plaint.storage.dedup import TextIdentity
 
 
 class Kind(str, Enum):
@@ -91,6 +94,20 @@ class Post:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (enums as values, datetimes as ISO 8601)."""
         return _jsonable(dataclasses.asdict(self))
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What the filters concluded about a kept post, on its way to storage."""
+
+    language: str | None = None
+    types: list[str] = field(default_factory=list)
+    strategies: list[str] = field(default_factory=list)
+    terms: dict[str, Any] = field(default_factory=dict)
+    no_contact: str | None = None
+    # The text's copy identity, when the caller computed it already (an import's worker
+    # processes do); storage computes it otherwise.
+    identity: TextIdentity | None = None
 
 
 def _jsonable(value: Any) -> Any:

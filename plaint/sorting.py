@@ -8,16 +8,18 @@ each sort with a Sorter of their own.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plaint.config import Config
 from plaint.filters import Filter
 from plaint.filters.language import LanguageDetector, LanguageFilter
 from plaint.filters.relevance import RelevanceFilter, Tagger
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
-from plaint.post import Post
+from plaint.post import Annotations, Post
 from plaint.storage.dedup import TextIdentity
-from plaint.storage.store import Annotations, CountKey
+
+if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
+    from plaint.storage.store import CountKey
 
 
 def build_filters(config: Config, detector: LanguageDetector | None = None) -> list[Filter]:

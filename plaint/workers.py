@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plaint.config import Config
 from plaint.sorting import Outcome, Sorter
-from plaint.storage.store import CountKey
+
+if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
+    from plaint.storage.store import CountKey
 
 MAX_WORKERS = 8
+WORKER_NICENESS = 5
 
 _sorter: Sorter | None = None  # the worker's own, built once when it starts
 
@@ -47,12 +51,15 @@ class SortedBlock:
     posts: int  # posts the block's records held
     newest: datetime | None
     langdetect_calls: int
+    peak_memory_kb: int  # the worker's own peak resident memory so far
 
 
 def _start_worker(config: Config) -> None:
     global _sorter
     # Ctrl-C reaches the whole process group: the main process decides how to stop, not workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The one process that writes is what an import waits for: workers yield the cores to it.
+    os.nice(WORKER_NICENESS)
     _sorter = Sorter(config, identities=True)
 
 
@@ -65,7 +72,8 @@ def _sort_block(mapper: Any, block: Any, source: str) -> SortedBlock:
     outcomes = [outcome for post in posts if (outcome := _sorter.sort(post, counts, source)) is not None]
     dates = [post.created_at for post in posts if post.created_at is not None]
     return SortedBlock(mapped, outcomes, counts, len(posts), max(dates, default=None),
-                       _sorter.detector.langdetect_calls - before)
+                       _sorter.detector.langdetect_calls - before,
+                       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 class WorkerPool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from plaint import __version__
-from plaint.post import Author, Post
+from plaint.post import Annotations, Author, Post
 from plaint.queries import Query
 from plaint.storage import chunks
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
@@ -35,20 +34,6 @@ from plaint.storage.models import (
 )
 
 CountKey = tuple[str, str, str]  # (source: a platform or an imported file, stage, outcome)
-
-
-@dataclass(frozen=True)
-class Annotations:
-    """What the filters concluded about a kept post."""
-
-    language: str | None = None
-    types: list[str] = field(default_factory=list)
-    strategies: list[str] = field(default_factory=list)
-    terms: dict[str, Any] = field(default_factory=dict)
-    no_contact: str | None = None
-    # The text's copy identity, when the caller computed it already (an import's worker
-    # processes do); storage computes it otherwise.
-    identity: TextIdentity | None = None
 
 
 # Fields a re-sighting may refresh; None or "" in the new copy never replaces a stored value.
@@ -180,27 +165,37 @@ class Store:
             session.flush()
             linker = CopyLinker(session)
             if fresh:
-                new = [NewText(PROVISIONAL + place, values["created_at"], identities[key])
-                       for place, (key, values) in enumerate(fresh.items())]
-                outcomes.update(linker.link(new))
-                for item, values in zip(new, fresh.values()):
-                    values.update(duplicate_kind=item.duplicate_kind, similarity=item.similarity, minhash=item.minhash,
-                                  duplicate_of=item.duplicate_of if (item.duplicate_of or 0) < PROVISIONAL else None)
-                session.execute(insert(PostRow), list(fresh.values()))
-                ids = _by_key(session, PostRow, PostRow.native_id, list(fresh), PostRow.id, PostRow.platform,
-                              PostRow.native_id)
-                real = {item.id: ids[key].id for item, key in zip(new, fresh)}
-                # Copies of a post of this same batch learn its id only now.
-                later = [{"id": real[item.id], "duplicate_of": real[item.duplicate_of]}
-                         for item in new if item.duplicate_of in real]
-                if later:
-                    session.execute(update(PostRow), later)
-                linker.add_bands([(real[item.id], item.identity.keys) for item in new if item.minhash is not None])
+                outcomes.update(self._insert_new(session, linker, fresh, identities))
             for row in rebanded:
                 linker.index(row)
             for outcome, count in outcomes.items():
                 counts[(platform, "stored", outcome)] += count
             self.save_counts(session, run_id, counts)
+        return outcomes
+
+    @staticmethod
+    def _insert_new(session: Session, linker: CopyLinker, fresh: dict[tuple[str, str], dict[str, Any]],
+                    identities: dict[tuple[str, str], TextIdentity]) -> Counter[str]:
+        """Insert new posts (column values by key), each already marked new or a copy of an
+        earlier post, and index the originals. Returns how many were new, and copies."""
+        new = [NewText(PROVISIONAL + place, values["created_at"], identities[key])
+               for place, (key, values) in enumerate(fresh.items())]
+        outcomes = linker.link(new)
+        for item, values in zip(new, fresh.values()):
+            values.update(duplicate_kind=item.duplicate_kind, similarity=item.similarity, minhash=item.minhash,
+                          duplicate_of=item.duplicate_of if (item.duplicate_of or 0) < PROVISIONAL else None)
+        # One statement, then the ids read back by key: asking for them in order (RETURNING)
+        # makes SQLAlchemy insert row by row on SQLite.
+        session.execute(insert(PostRow), list(fresh.values()))
+        ids = _by_key(session, PostRow, PostRow.native_id, list(fresh), PostRow.id, PostRow.platform,
+                      PostRow.native_id)
+        real = {item.id: ids[key].id for item, key in zip(new, fresh)}
+        # Copies of a post of this same batch learn its id only now.
+        later = [{"id": real[item.id], "duplicate_of": real[item.duplicate_of]}
+                 for item in new if item.duplicate_of in real]
+        if later:
+            session.execute(update(PostRow), later)
+        linker.add_bands([(real[item.id], item.identity.keys) for item in new if item.minhash is not None])
         return outcomes
 
     @staticmethod
@@ -227,8 +222,6 @@ class Store:
                  "profile_url": row.profile_url or wanted[key].profile_url} for key, row in known.items()])
         new = [author for key, author in wanted.items() if key not in known]
         if new:
-            # Inserted in one statement, then their ids read back by key: asking for ids in order
-            # (RETURNING) makes SQLAlchemy insert row by row on SQLite.
             session.execute(insert(AuthorRow), [
                 {"platform": a.platform, "handle": a.handle, "platform_id": a.platform_id,
                  "profile_url": a.profile_url, "first_seen": now, "last_seen": now, "stated_minor": False,
