@@ -32,6 +32,33 @@ def test_db_upgrade_is_safe_to_repeat(tmp_path: Path) -> None:
         assert result.exit_code == 0 and f"schema at revision {head()}" in result.output
 
 
+def test_a_database_of_the_first_schema_is_upgraded_with_its_data(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from plaint.storage.schema import _config
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
+    engine.dispose()
+    with sqlite3.connect(path) as raw:
+        raw.execute("insert into runs (id, command, started_at, status, platforms, warnings, tool_version) "
+                    "values (1, 'import', '2026-11-01 00:00:00', 'ok', '{}', '[]', '0.1')")
+        raw.execute("insert into posts (id, platform, native_id, kind, text, visibility, missing, types, strategies, "
+                    "terms, route, fetched_at, tool_version, first_seen, last_seen) values (1, 'reddit', 't3_a', "
+                    "'post', 'x', 'public', '[]', '[]', '[]', '{}', 'import', '2026-11-01 00:00:00', '0.1', "
+                    "'2026-11-01 00:00:00', '2026-11-01 00:00:00')")
+        raw.executemany("insert into post_bands (key, band, post_id) values (?, ?, 1)", [(9000 + b, b) for b in range(20)])
+    database = Database(f"sqlite:///{path}")  # opening upgrades it
+    assert current(database.engine) == head()
+    database.close()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("select count(*), min(band), max(band) from post_bands where post_id = 1").fetchone() == (20, 0, 19)
+        assert "WITHOUT ROWID" in raw.execute("select sql from sqlite_master where name = 'post_bands'").fetchone()[0]
+
+
 def test_a_database_no_migration_made_is_refused_untouched(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as raw:

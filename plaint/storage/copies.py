@@ -34,7 +34,6 @@ from plaint.storage.dedup import (
 )
 from plaint.storage.models import PostBandRow, PostRow
 
-
 # New posts are linked before they are inserted, under ids above any a database hands out:
 # ties between candidates go to the lowest id, so a stored post still wins over a new one.
 PROVISIONAL = 1 << 62

@@ -67,5 +67,6 @@ def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def
     # 32 MB of page cache (the default is 2 MB): the copy check looks up band keys at random in an
     # index that an import of a million posts grows to over a hundred megabytes.
     cursor.execute("PRAGMA cache_size=-32768")
+    cursor.execute("PRAGMA wal_autocheckpoint=16384")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()

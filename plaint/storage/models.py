@@ -146,6 +146,7 @@ class PostBandRow(Base):
     """MinHash LSH band keys of a post's text: posts sharing a key are near-duplicate candidates."""
 
     __tablename__ = "post_bands"
+    __table_args__ = {"sqlite_with_rowid": False}  # the table is its key (migration 0002)
 
     # Key first: lookups are `key IN (...)`, which every database serves from the primary key
     # (SQLite scans the table for a row-value `(band, key) IN (...)`).

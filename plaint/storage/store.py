@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -142,7 +143,7 @@ class Store:
                     if row.tombstoned_at is not None:
                         outcomes["tombstoned"] += 1
                         continue
-                    changes = _changes(lambda name: getattr(row, name), post, notes, author_id)
+                    changes = _changes(partial(getattr, row), post, notes, author_id)
                     for name, value in changes.items():
                         setattr(row, name, value)
                     if changes:
@@ -181,7 +182,7 @@ class Store:
         new = [NewText(PROVISIONAL + place, values["created_at"], identities[key])
                for place, (key, values) in enumerate(fresh.items())]
         outcomes = linker.link(new)
-        for item, values in zip(new, fresh.values()):
+        for item, values in zip(new, fresh.values(), strict=True):
             values.update(duplicate_kind=item.duplicate_kind, similarity=item.similarity, minhash=item.minhash,
                           duplicate_of=item.duplicate_of if (item.duplicate_of or 0) < PROVISIONAL else None)
         # One statement, then the ids read back by key: asking for them in order (RETURNING)
@@ -189,7 +190,7 @@ class Store:
         session.execute(insert(PostRow), list(fresh.values()))
         ids = _by_key(session, PostRow, PostRow.native_id, list(fresh), PostRow.id, PostRow.platform,
                       PostRow.native_id)
-        real = {item.id: ids[key].id for item, key in zip(new, fresh)}
+        real = {item.id: ids[key].id for item, key in zip(new, fresh, strict=True)}
         # Copies of a post of this same batch learn its id only now.
         later = [{"id": real[item.id], "duplicate_of": real[item.duplicate_of]}
                  for item in new if item.duplicate_of in real]
