@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
 from plaint.storage import chunks
@@ -98,8 +98,8 @@ class CopyLinker:
         if not rows:
             return
         connection = self.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        connection.exec_driver_sql(f"INSERT INTO {PostBandRow.__tablename__} (key, band, post_id) "
+        mark = _placeholder(connection)
+        connection.exec_driver_sql(f'INSERT INTO {PostBandRow.__tablename__} ("key", band, post_id) '
                                    f"VALUES ({mark}, {mark}, {mark})", rows)
 
     def index(self, row: PostRow) -> None:
@@ -129,9 +129,14 @@ class CopyLinker:
     def _stored_candidates(self, band_keys: set[BandKey]) -> dict[BandKey, list[tuple[int, bytes]]]:
         """For each band key, the stored originals that share it, with their packed signatures."""
         sharing: dict[int, set[BandKey]] = defaultdict(set)
+        connection = self.session.connection()
+        mark = _placeholder(connection)
+        # Through the driver, as add_bands: a batch looks up thousands of keys, and SQLAlchemy's
+        # handling of each value of an IN list cost more than the lookup.
         for chunk in chunks(sorted({key for _, key in band_keys})):
-            query = select(PostBandRow.band, PostBandRow.key, PostBandRow.post_id).where(PostBandRow.key.in_(chunk))
-            for band, key, post_id in self.session.execute(query):
+            query = (f'SELECT band, "key", post_id FROM {PostBandRow.__tablename__} '
+                     f'WHERE "key" IN ({", ".join([mark] * len(chunk))})')
+            for band, key, post_id in connection.exec_driver_sql(query, tuple(chunk)):
                 if (band, key) in band_keys:
                     sharing[post_id].add((band, key))
         found: dict[BandKey, list[tuple[int, bytes]]] = defaultdict(list)
@@ -149,10 +154,11 @@ class CopyLinker:
         with its own to be worth comparing exactly."""
         assert text.signature is not None
         passed: dict[int, bool] = {}
+        ours = text.signature.astype("<u4")  # as the stored ones are packed, converted once
         for band_key in text.keys:
             for post_id, packed in stored.get(band_key, ()):
                 if post_id not in passed:
-                    passed[post_id] = estimated_similarity(text.signature, packed) >= SCREEN
+                    passed[post_id] = estimated_similarity(ours, packed) >= SCREEN
         return [post_id for post_id, ok in passed.items() if ok]
 
     @staticmethod
@@ -180,3 +186,8 @@ class CopyLinker:
                 words = near_basis(title, body)
                 found[post_id] = shingles(words) if words else None
         return found
+
+
+def _placeholder(connection: Connection) -> str:
+    """The driver's mark for a parameter: sqlite3 takes ?, psycopg %s."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
