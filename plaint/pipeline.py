@@ -115,6 +115,9 @@ class Pipeline:
         found = 0
         try:
             queries = collector.queries()
+            # Several queries can find one post; one query (a file) cannot, and a set of every
+            # key of a million-line import would grow without bound.
+            seen: set[tuple[str, str]] | None = set() if len(queries) > 1 else None
             for index, query in enumerate(queries, 1):
                 self.progress.query_started(platform, index, len(queries), query)
                 if not self.full:
@@ -122,9 +125,7 @@ class Pipeline:
                 if len(queries) == 1 and self._in_workers(collector):
                     results, newest = self._sort_in_workers(collector, query, batch, summary)
                 else:
-                    # Several queries can find one post; one query (a file) cannot, and a set of
-                    # every key of a million-line import would grow without bound.
-                    results, newest = self._sort_here(collector, query, batch, summary, len(queries) > 1)
+                    results, newest = self._sort_here(collector, query, batch, summary, seen)
                 found += results
                 if self.stop_requested:
                     return PlatformResult("interrupted", f"stopped after {found} posts", _info(collector))
@@ -144,11 +145,11 @@ class Pipeline:
                 and collector.large)
 
     def _sort_here(self, collector: Collector, query: Query, batch: _Batch, summary: RunSummary,
-                   track_repeats: bool) -> tuple[int, datetime | None]:
-        """One search, its posts sorted in this process. Returns how many posts it found and
-        the newest one's time; stops early when a stop is requested."""
+                   seen: set[tuple[str, str]] | None) -> tuple[int, datetime | None]:
+        """One search, its posts sorted in this process; posts in `seen` (found by an earlier
+        search of this run) are counted as repeats. Returns how many posts it found and the
+        newest one's time; stops early when a stop is requested."""
         platform = batch.platform
-        seen: set[tuple[str, str]] = set()
         results = 0
         newest: datetime | None = None
         for post in collector.search(query):
@@ -156,7 +157,7 @@ class Pipeline:
             if post.created_at is not None and (newest is None or post.created_at > newest):
                 newest = post.created_at
             self.progress.post_seen(platform)
-            if track_repeats:
+            if seen is not None:
                 if post.key in seen:
                     summary.counts[(platform, "repeat", "seen again this run")] += 1
                     continue

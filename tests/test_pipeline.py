@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from plaint.demo import demo_config
 from plaint.demo.cassette import cassette_session, load_interactions
 from plaint.errors import CollectorUnavailable
 from plaint.pipeline import Pipeline
+from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.queries import Query
 from plaint.storage.models import PostRow, RunCountRow, RunRow
 from plaint.storage.store import Store
 
@@ -136,3 +140,29 @@ def test_a_platform_failing_midway_keeps_what_it_stored(store: Store) -> None:
     assert "t3_1q0aa14" in rows and "t3_1q0aa01" not in rows  # page 1 (the newest) kept, page 2 never came
     with store.database.session() as session:
         assert session.get_one(RunRow, summary.run_id).status == "failed"
+
+
+class TwoSearches:
+    """A collector whose two searches both find the same complaint (as two keyword searches of
+    one subreddit do)."""
+
+    platform = "reddit"
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+
+    def queries(self) -> list[Query]:
+        return [Query("reddit", "CharacterAI", "sexist"), Query("reddit", "CharacterAI", "misogyny")]
+
+    def search(self, query: Query) -> Iterator[Post]:
+        yield Post(platform="reddit", native_id="t3_same", kind=Kind.POST, provenance=Provenance("reddit_api"),
+                   community="CharacterAI", text="My Character.AI bot said women belong in the kitchen. So sexist.",
+                   author=Author("reddit", "someone"), created_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                   visibility=Visibility.PUBLIC)
+
+
+def test_a_post_found_by_two_searches_is_sorted_and_stored_once(store: Store) -> None:
+    summary = Pipeline(demo_config(), store).run({"reddit": TwoSearches})
+    assert summary.counts[("reddit", "repeat", "seen again this run")] == 1
+    assert summary.total("found") == 1 and summary.total("kept") == 1
+    assert summary.total("stored") == 1 and list(stored(store)) == ["t3_same"]
