@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from plaint.storage import chunks
+from plaint.storage import chunks, placeholder
 from plaint.storage.dedup import (
     HASHER,
     SCREEN,
@@ -98,7 +98,7 @@ class CopyLinker:
         if not rows:
             return
         connection = self.session.connection()
-        mark = _placeholder(connection)
+        mark = placeholder(connection)
         connection.exec_driver_sql(f'INSERT INTO {PostBandRow.__tablename__} ("key", band, post_id) '
                                    f"VALUES ({mark}, {mark}, {mark})", rows)
 
@@ -130,9 +130,8 @@ class CopyLinker:
         """For each band key, the stored originals that share it, with their packed signatures."""
         sharing: dict[int, set[BandKey]] = defaultdict(set)
         connection = self.session.connection()
-        mark = _placeholder(connection)
-        # Through the driver, as add_bands: a batch looks up thousands of keys, and SQLAlchemy's
-        # handling of each value of an IN list cost more than the lookup.
+        mark = placeholder(connection)
+        # Through the driver (see placeholder): a batch looks up thousands of keys.
         for chunk in chunks(sorted({key for _, key in band_keys})):
             query = (f'SELECT band, "key", post_id FROM {PostBandRow.__tablename__} '
                      f'WHERE "key" IN ({", ".join([mark] * len(chunk))})')
@@ -186,8 +185,3 @@ class CopyLinker:
                 words = near_basis(title, body)
                 found[post_id] = shingles(words) if words else None
         return found
-
-
-def _placeholder(connection: Connection) -> str:
-    """The driver's mark for a parameter: sqlite3 takes ?, psycopg %s."""
-    return "?" if connection.dialect.paramstyle == "qmark" else "%s"

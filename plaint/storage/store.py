@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from plaint import __version__
 from plaint.post import Annotations, Author, Post
 from plaint.queries import Query
-from plaint.storage import chunks
+from plaint.storage import chunks, placeholder
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database
@@ -187,7 +187,7 @@ class Store:
                           duplicate_of=item.duplicate_of if (item.duplicate_of or 0) < PROVISIONAL else None)
         # One statement, then the ids read back by key: asking for them in order (RETURNING)
         # makes SQLAlchemy insert row by row on SQLite.
-        session.execute(insert(PostRow), list(fresh.values()))
+        session.execute(insert(PostRow.__table__), list(fresh.values()))
         ids = _by_key(session, PostRow, PostRow.native_id, list(fresh), PostRow.id, PostRow.platform,
                       PostRow.native_id)
         real = {item.id: ids[key].id for item, key in zip(new, fresh, strict=True)}
@@ -201,7 +201,9 @@ class Store:
 
     @staticmethod
     def _rows_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], PostRow]:
-        return _by_key(session, PostRow, PostRow.native_id, keys)
+        # Most posts of an import are new: which are stored is asked first, cheaply.
+        present = _by_key(session, PostRow, PostRow.native_id, keys, PostRow.platform, PostRow.native_id)
+        return _by_key(session, PostRow, PostRow.native_id, list(present)) if present else {}
 
     @staticmethod
     def _save_authors(session: Session, authors: Sequence[Author], now: datetime) -> dict[tuple[str, str], int]:
@@ -223,7 +225,7 @@ class Store:
                  "profile_url": row.profile_url or wanted[key].profile_url} for key, row in known.items()])
         new = [author for key, author in wanted.items() if key not in known]
         if new:
-            session.execute(insert(AuthorRow), [
+            session.execute(insert(AuthorRow.__table__), [
                 {"platform": a.platform, "handle": a.handle, "platform_id": a.platform_id,
                  "profile_url": a.profile_url, "first_seen": now, "last_seen": now, "stated_minor": False,
                  "deleted_content": False, "contact_status": "new"} for a in new])
@@ -294,17 +296,24 @@ class Store:
 
 def _by_key(session: Session, model: Any, id_column: Any, keys: Sequence[tuple[str, str]],
             *columns: Any) -> dict[tuple[str, str], Any]:
-    """Rows of `model` (or just these columns of them, platform and id among them) by (platform,
-    id), loaded as `platform = ? AND id IN (...)` per platform: that is served by the unique index,
-    where SQLite scans for a row-value `(platform, id) IN (...)`."""
+    """Rows of `model` (or just these plain columns of them, platform and id among them, read
+    through the driver) by (platform, id), loaded as `platform = ? AND id IN (...)` per platform:
+    that is served by the unique index, where SQLite scans for a row-value `(platform, id) IN (...)`."""
     grouped: dict[str, set[str]] = {}
     for platform, value in keys:
         grouped.setdefault(platform, set()).add(value)
     rows: dict[tuple[str, str], Any] = {}
+    connection = session.connection()
+    mark = placeholder(connection)
+    names = ", ".join(column.expression.name for column in columns)
     for platform, values in grouped.items():
         for chunk in chunks(sorted(values)):
-            query = select(*(columns or (model,))).where(model.platform == platform, id_column.in_(chunk))
-            found = session.execute(query) if columns else session.scalars(query)
+            if columns:
+                found = connection.exec_driver_sql(
+                    f"SELECT {names} FROM {model.__tablename__} WHERE platform = {mark} "
+                    f"AND {id_column.expression.name} IN ({', '.join([mark] * len(chunk))})", (platform, *chunk))
+            else:
+                found = session.scalars(select(model).where(model.platform == platform, id_column.in_(chunk)))
             rows.update({(r.platform, getattr(r, id_column.key)): r for r in found})
     return rows
 
