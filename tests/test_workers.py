@@ -120,3 +120,15 @@ def test_workers_refuse_a_file_of_no_known_format_as_one_process_does(tmp_path: 
     assert pools == [2]
     assert result["status"] == "failed"
     assert "none of the first 20 records" in result["detail"] and "plaint-template" in result["detail"]
+
+
+def test_a_worker_loads_no_database_engine() -> None:
+    """Each worker holds its own copy of what it imports: SQLAlchemy would cost every one of them
+    about 25 MB for nothing (workers never touch the database)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, plaint.workers; from plaint.config import default_config; "
+            "plaint.workers._start_worker(default_config()); print('sqlalchemy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

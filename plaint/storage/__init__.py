@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection
+if TYPE_CHECKING:  # dedup.py, which import workers use, must not pull in SQLAlchemy
+    from sqlalchemy import Connection
 
 T = TypeVar("T")
 # Items per IN (...) clause: far below SQLite's 32,766 bound parameters, even for pairs.
