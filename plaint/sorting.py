@@ -31,7 +31,6 @@ def build_filters(config: Config, detector: LanguageDetector | None = None) -> l
     ]
 
 
-
 Outcome = tuple[str, Any]  # ("kept", (Post, Annotations)) | ("gone", Post) | ("minor", Author)
 
 

@@ -104,8 +104,8 @@ class RecordMapper:
         for place, item in enumerate(block):
             record = ndjson_record(*item) if isinstance(item, tuple) else item
             posts, problem, fmt = self.map(record)
-            if fmt is None or problem is not None:
-                mapped.problems.append((place, record.where, problem or ""))
+            if problem is not None or fmt is None:
+                mapped.problems.append((place, record.where, problem or "no format"))
                 continue
             if mapped.first_match is None:
                 mapped.first_match = place
@@ -175,14 +175,10 @@ class FileImporter:
     def search(self, query: Query) -> Iterator[Post]:
         if self.strict:  # a first pass that stores nothing: the file is imported whole or not at all
             for block in self.blocks(query):
-                mapped = self.mapper.map_block(block)
-                if mapped.problems:
-                    _, where, problem = mapped.problems[0]
-                    raise CollectorFailed(f"{self.path}, {where}: {problem}; --strict: nothing from this file "
-                                          f"was stored")
+                for _, where, problem in self.mapper.map_block(block).problems[:1]:
+                    raise self._strict_failure(where, problem)
             if self._read_problem is not None:
-                where, problem = self._read_problem
-                raise CollectorFailed(f"{self.path}, {where}: {problem}; --strict: nothing from this file was stored")
+                raise self._strict_failure(*self._read_problem)
         for block in self.blocks(query):
             yield from self.absorb(self.mapper.map_block(block))
         self.finish()
@@ -231,6 +227,9 @@ class FileImporter:
             self.warnings.append(f"{self.path}: the file holds no records")
         elif not self._matched_any and self.bad:
             raise CollectorFailed(f"no record of a format plaint knows; plaint reads {known_formats()}")
+
+    def _strict_failure(self, where: str, problem: str) -> CollectorFailed:
+        return CollectorFailed(f"{self.path}, {where}: {problem}; --strict: nothing from this file was stored")
 
     def _problem(self, where: str, problem: str) -> None:
         self.bad += 1
