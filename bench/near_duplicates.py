@@ -21,8 +21,8 @@ from synthetic import posts
 
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.storage.copies import CopyLinker
-from plaint.storage.dedup import TextIdentity
 from plaint.storage.database import Database
+from plaint.storage.dedup import TextIdentity
 from plaint.storage.store import Annotations, Store
 
 BATCH = 1000
