@@ -22,7 +22,7 @@ from plaint.post import Author, Post
 from plaint.queries import Query
 from plaint.sorting import Outcome, Sorter
 from plaint.storage.store import Annotations, CountKey, Store
-from plaint.workers import WorkerPool
+from plaint.workers import WorkerPool, fewer_collections
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -173,7 +173,7 @@ class Pipeline:
         file's order, as `_sort_here` would have stored them."""
         results = 0
         newest: datetime | None = None
-        with WorkerPool(self.config, self.workers) as pool:
+        with WorkerPool(self.config, self.workers) as pool, fewer_collections():
             for sorted_block in pool.sort(collector.mapper, collector.blocks(query), batch.platform):
                 collector.absorb(sorted_block.mapped)
                 results += sorted_block.posts
