@@ -114,16 +114,13 @@ class Lexicon:
                     found[index] = start
         return found
 
-    def confirmed(self, text: str, candidates: Mapping[int, int | None],
-                  code: str | None = None) -> list[tuple[int, int]]:
-        """(start, term index) of each candidate (of `code`, if given) that matches, in order of appearance."""
+    def confirmed(self, text: str, candidates: Mapping[int, int | None]) -> list[tuple[int, int]]:
+        """(start, term index) of each candidate that matches, in order of appearance."""
         hits = []
+        terms = self._terms
         for index, start in candidates.items():
-            term_code, _, pattern = self._terms[index]
-            if code is not None and term_code != code:
-                continue
             if start is None:
-                match = pattern.search(text)
+                match = terms[index][2].search(text)
                 if match is None:
                     continue
                 start = match.start()
@@ -131,11 +128,21 @@ class Lexicon:
         hits.sort()
         return hits
 
-    def code_of(self, index: int) -> str:
-        return self._terms[index][0]
+    def found(self, text: str, candidates: Mapping[int, int | None]) -> dict[str, list[str]]:
+        """For each code with a hit among the candidates, the distinct terms that fired, in order of appearance."""
+        found: dict[str, list[str]] = {}
+        terms = self._terms
+        for _, index in self.confirmed(text, candidates):
+            code, term, _ = terms[index]
+            if code in found:
+                found[code].append(term)
+            else:
+                found[code] = [term]
+        return found
 
-    def term_of(self, index: int) -> str:
-        return self._terms[index][1]
+    def indexes_of(self, code: str) -> frozenset[int]:
+        """The term indexes of one code."""
+        return frozenset(i for i, (term_code, _, _) in enumerate(self._terms) if term_code == code)
 
     def mask(self, text: str, candidates: Mapping[int, int | None] | None = None) -> str:
         """The text with every match blanked out (for exclusions: "无穷" is not "穷")."""
@@ -148,11 +155,7 @@ class Lexicon:
         """For each code with a hit, the distinct terms that fired, in order of appearance."""
         if not normalized:
             text = normalize_text(text)
-        found: dict[str, list[str]] = {}
-        for _, index in self.confirmed(text, self.candidates(text)):
-            code, term, _ = self._terms[index]
-            found.setdefault(code, []).append(term)
-        return found
+        return self.found(text, self.candidates(text))
 
 
 def _needle(term: str) -> str:

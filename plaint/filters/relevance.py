@@ -58,7 +58,9 @@ class Tagger:
             **{code: [t.removeprefix("!") for t in terms] for code, terms in config.types.items()},
             **config.strategies,
         })
-        self._codes = [code for code in self._lexicon.codes if code != "exclude"]
+        self._exclude = self._lexicon.indexes_of("exclude")
+        # The order of the codes in `Tags.terms`: the lexicon's.
+        self._order = {code: place for place, code in enumerate(self._lexicon.codes)}
         self._communities = {
             platform: {name.lower() for name in names}
             for platform, names in config.companion_communities.items()
@@ -74,14 +76,12 @@ class Tagger:
         lexicon = self._lexicon
         body = normalize_text("\n".join(part for part in (title, text) if part))
         candidates = lexicon.candidates(body)
-        excluded = {i: start for i, start in candidates.items() if lexicon.code_of(i) == "exclude"}
-        if excluded:
-            body = lexicon.mask(body, excluded)
+        if not self._exclude.isdisjoint(candidates):
+            body = lexicon.mask(body, {i: candidates[i] for i in self._exclude.intersection(candidates)})
             candidates = lexicon.candidates(body)
-        found: dict[str, list[str]] = {}
-        for _, index in lexicon.confirmed(body, candidates):
-            found.setdefault(lexicon.code_of(index), []).append(lexicon.term_of(index))
-        terms = {code: found[code] for code in self._codes if code in found}
+        found = lexicon.found(body, candidates)
+        found.pop("exclude", None)
+        terms = {code: found[code] for code in sorted(found, key=self._order.__getitem__)}
         in_community = self.is_companion_community(platform, community)
         if in_community:
             terms.setdefault("community", []).append(f"{platform}:{community}")
