@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
 
 MAX_WORKERS = 8
 WORKER_NICENESS = 5
-BULK_GC_THRESHOLDS = (50_000, 20, 20)
+BULK_GC_THRESHOLDS = (20_000, 10, 10)
 
 _sorter: Sorter | None = None  # the worker's own, built once when it starts
 
