@@ -181,7 +181,7 @@ def main() -> None:
     workers = ours["workers"]
     print(f"plaint import (filters, copies, storage):  {our_rate:10,.0f} posts/s  peak {ours['peak_mb']:6.0f} MB  "
           f"({ours['seconds']:.1f} s)")
-    if workers > 1:
+    if workers > 0:
         print(f"  with {workers} worker processes, each at most {ours['worker_peak_mb']:.0f} MB (resident); "
               f"all of the import's processes together at most {ours['all_processes_mb']:.0f} MB (PSS)")
     print(f"ratio plaint/floor: {our_rate / base_rate:.2f}")

@@ -114,7 +114,7 @@ LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Appen
 
 
 def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
-                log_file: Path | None, full: bool = True, workers: int = 1) -> RunSummary:
+                log_file: Path | None, full: bool = True, workers: int = 0) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
     try:
         # A scrape locks the platforms it searches; an import or add may write any platform.

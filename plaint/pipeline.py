@@ -70,13 +70,13 @@ class RunSummary:
 
 class Pipeline:
     def __init__(self, config: Config, store: Store, batch_size: int = BATCH_SIZE,
-                 progress: Progress | None = None, workers: int = 1) -> None:
+                 progress: Progress | None = None, workers: int = 0) -> None:
         self.config = config
         self.store = store
         self.batch_size = batch_size
         self.progress = progress or NoProgress()
         self.sorter = Sorter(config)
-        # Worker processes for large imports (0 or 1: none). `plaint import` uses one per core;
+        # Worker processes for large imports (0: none). `plaint import` uses one per core;
         # a script that asks for more must start under `if __name__ == "__main__":`, as any
         # program whose multiprocessing workers re-import its main module.
         self.workers = workers
@@ -141,7 +141,7 @@ class Pipeline:
         return PlatformResult("ok", f"{found} posts", _info(collector))
 
     def _in_workers(self, collector: Collector) -> bool:
-        return (self.workers > 1 and isinstance(collector, BlockSource) and not collector.strict
+        return (self.workers > 0 and isinstance(collector, BlockSource) and not collector.strict
                 and collector.large)
 
     def _sort_here(self, collector: Collector, query: Query, batch: _Batch, summary: RunSummary,

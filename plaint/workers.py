@@ -36,12 +36,13 @@ _sorter: Sorter | None = None  # the worker's own, built once when it starts
 
 
 def default_workers() -> int:
-    """One worker per core this process may use, up to MAX_WORKERS."""
+    """One worker per core this process may use, up to MAX_WORKERS; none on a single core, where
+    a worker would only take turns with the process that writes."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
+    return min(cores, MAX_WORKERS) if cores > 1 else 0
 
 
 @dataclass

@@ -92,12 +92,13 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return started
 
 
-def test_workers_store_what_one_process_stores(tmp_path: Path, pools: list[int]) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_store_what_one_process_stores(tmp_path: Path, pools: list[int], workers: int) -> None:
     source = mixed_file(tmp_path / "mixed.ndjson")
-    alone_tables, alone = import_into(tmp_path / "alone.db", source, workers=1)
+    alone_tables, alone = import_into(tmp_path / "alone.db", source, workers=0)
     assert pools == []
-    shared_tables, shared = import_into(tmp_path / "shared.db", source, workers=2)
-    assert pools == [2]
+    shared_tables, shared = import_into(tmp_path / "shared.db", source, workers=workers)
+    assert pools == [workers]
     for table in alone_tables:
         assert shared_tables[table] == alone_tables[table], table
     assert shared == alone
