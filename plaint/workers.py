@@ -55,7 +55,7 @@ class SortedBlock:
     posts: int  # posts the block's records held
     newest: datetime | None
     langdetect_calls: int
-    peak_memory_kb: int  # the worker's own peak resident memory so far
+    peak_memory_kb: int  # the worker's own peak resident memory so far (ru_maxrss: kB on Linux)
 
 
 def _start_worker(config: Config) -> None:
