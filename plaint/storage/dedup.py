@@ -45,13 +45,17 @@ def fingerprint(title: str | None, text: str) -> str | None:
     The body alone decides where it is long enough, so a copy without the title (a Reddit post
     quoted on Weibo) still matches; a short body is taken together with its title.
     """
-    words = near_basis(title, text, MIN_LETTERS)
+    return _digest(near_basis(title, text, MIN_LETTERS))
+
+
+def _digest(words: str | None) -> str | None:
     return None if words is None else hashlib.sha256(words.encode("utf-8")).hexdigest()
 
 
-def near_basis(title: str | None, text: str, minimum: int = MIN_NEAR_LETTERS) -> str | None:
-    """The letters a text is compared by: the body, or title and body when the body is short."""
-    words = letters(text)
+def near_basis(title: str | None, text: str, minimum: int = MIN_NEAR_LETTERS, body: str | None = None) -> str | None:
+    """The letters a text is compared by: the body, or title and body when the body is short.
+    `body` is `letters(text)`, when the caller has it already."""
+    words = letters(text) if body is None else body
     if len(words) < minimum:
         words = letters(f"{title or ''} {text}")
     return words if len(words) >= minimum else None
@@ -128,19 +132,9 @@ class TextIdentity:
 
     @classmethod
     def of(cls, title: str | None, text: str, hasher: MinHasher = HASHER) -> TextIdentity:
-        body = letters(text)
-        both: list[str] = []  # title and body, read only when the body alone is too short
-
-        def basis(minimum: int) -> str | None:
-            if len(body) >= minimum:
-                return body
-            if not both:
-                both.append(letters(f"{title or ''} {text}"))
-            return both[0] if len(both[0]) >= minimum else None
-
-        exact = basis(MIN_LETTERS)
-        text_hash = None if exact is None else hashlib.sha256(exact.encode("utf-8")).hexdigest()
-        near = basis(MIN_NEAR_LETTERS)
+        body = letters(text)  # the hash and the shingles are both taken from it
+        text_hash = _digest(near_basis(title, text, MIN_LETTERS, body))
+        near = near_basis(title, text, MIN_NEAR_LETTERS, body)
         if near is None:
             return cls(text_hash)
         hashes = shingles(near)
