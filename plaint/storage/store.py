@@ -146,15 +146,15 @@ class Store:
                     changes = _changes(partial(getattr, row), post, notes, author_id)
                     for name, value in changes.items():
                         setattr(row, name, value)
-                    if changes:
+                    if _text_changed(changes):
                         row.text_hash = fingerprint(row.title, row.text)
-                    if ("title" in changes or "text" in changes) and row.duplicate_of is None:
-                        rebanded.append(row)
+                        if row.duplicate_of is None:
+                            rebanded.append(row)
                     row.last_seen, row.last_run_id = now, run_id
                 elif values is not None:  # twice in one batch: the second sighting merges into the first
                     changes = _changes(values.get, post, notes, author_id)
                     values.update(changes)
-                    if changes:
+                    if _text_changed(changes):
                         identities[post.key] = TextIdentity.of(values["title"], values["text"])
                         values["text_hash"] = identities[post.key].text_hash
                 else:
@@ -333,6 +333,12 @@ def _changes(current: Callable[[str], Any], post: Post, notes: Annotations, auth
     if current("author_id") is None and author_id is not None:
         changes["author_id"] = author_id
     return changes
+
+
+def _text_changed(changes: dict[str, Any]) -> bool:
+    """Whether a re-sighting changed what the copy check reads (the text hash and band keys
+    depend on title and text alone)."""
+    return "title" in changes or "text" in changes
 
 
 def _new_row(post: Post, notes: Annotations, author_id: int | None, text_hash: str | None, run_id: int,
