@@ -80,6 +80,7 @@ class Pipeline:
         # a script that asks for more must start under `if __name__ == "__main__":`, as any
         # program whose multiprocessing workers re-import its main module.
         self.workers = workers
+        self._pool: WorkerPool | None = None  # started for the run's first large file, kept for the rest
         self._worker_langdetect_calls = 0
         self.worker_peak_memory_kb = 0  # the largest worker's, for benchmarks
         # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
@@ -89,11 +90,16 @@ class Pipeline:
 
     def run(self, sources: Mapping[str, CollectorFactory], command: str = "scrape") -> RunSummary:
         summary = RunSummary(self.store.start_run(command))
-        for platform, factory in sources.items():
-            if self.stop_requested:
-                summary.platforms[platform] = PlatformResult("skipped", "the run was stopped before it began")
-                continue
-            summary.platforms[platform] = self._run_platform(platform, factory, summary)
+        try:
+            for platform, factory in sources.items():
+                if self.stop_requested:
+                    summary.platforms[platform] = PlatformResult("skipped", "the run was stopped before it began")
+                    continue
+                summary.platforms[platform] = self._run_platform(platform, factory, summary)
+        finally:
+            if self._pool is not None:  # blocks of a file stopped mid-way may still be in flight
+                self._pool.close()
+                self._pool = None
         ran = [r for r in summary.platforms.values() if r.status == "ok"]
         summary.status = "ok" if len(ran) == len(summary.platforms) else ("partial" if ran else "failed")
         if self.stop_requested:
@@ -173,8 +179,10 @@ class Pipeline:
         file's order, as `_sort_here` would have stored them."""
         results = 0
         newest: datetime | None = None
-        with WorkerPool(self.config, self.workers) as pool, fewer_collections():
-            for sorted_block in pool.sort(collector.mapper, collector.blocks(query), batch.platform):
+        if self._pool is None:
+            self._pool = WorkerPool(self.config, self.workers)
+        with fewer_collections():
+            for sorted_block in self._pool.sort(collector.mapper, collector.blocks(query), batch.platform):
                 collector.absorb(sorted_block.mapped)
                 results += sorted_block.posts
                 if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):

@@ -133,3 +133,16 @@ def test_a_worker_loads_no_database_engine() -> None:
             "plaint.workers._start_worker(default_config()); print('sqlalchemy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_one_pool_serves_every_large_file_of_a_run(tmp_path: Path, pools: list[int]) -> None:
+    first = mixed_file(tmp_path / "first.ndjson")
+    second = tmp_path / "second.ndjson"
+    second.write_text("".join(json.dumps(record(20_000 + n, COMPLAINTS[n % 3].format(n=n * 7919)),
+                                         ensure_ascii=False) + "\n" for n in range(50)), encoding="utf-8")
+    store = Store(Database(f"sqlite:///{tmp_path / 'both.db'}"))
+    summary = Pipeline(default_config(), store, workers=2).run(import_sources([first, second]), command="import")
+    assert pools == [2]
+    assert summary.platforms[str(first)].status == "ok" and summary.platforms[str(second)].info["records"] == 50
+    with sqlite3.connect(tmp_path / "both.db") as raw:
+        assert raw.execute("select count(*) from posts where native_id like 't3_2____'").fetchone()[0] == 50
