@@ -70,3 +70,27 @@ def test_a_subject_alone_is_not_a_complaint(tagger: Tagger) -> None:
     assert tagger.tag("My Replika said my depression is just laziness.").relevant
     assert tagger.tag("My Replika is ableist.").relevant  # a "!" term needs nothing else
     assert tagger.tag("I told my Replika about my wheelchair and had to regenerate its reply.").relevant
+
+
+def test_screening_agrees_with_tagging_on_every_labelled_text(tagger: Tagger) -> None:
+    """The relevance filter screens (codes only for relevant texts); its verdict and reason must
+    be tagging's, on the labelled sets and on the edge cases of exclusions and communities."""
+    rows = [row for name in ("eval_tags.jsonl", "eval_tags_holdout.jsonl", "eval_tags_holdout2.jsonl")
+            for row in read_labelled(DATA / name)]
+    rows += [{"text": text, "platform": platform, "community": community} for text, platform, community in [
+        ("It keeps misgendering me even after I told it my pronouns.", "reddit", "characterai"),
+        ("It keeps misgendering me even after I told it my pronouns.", None, None),
+        ("My boss made a sexist joke in the meeting today.", None, None),
+        ("AI男友的台词层出不穷，真的无穷无尽", None, None),
+        ("My Replika helped me through my depression this winter.", None, None),
+        ("", None, None),
+    ]]
+    outcomes = set()
+    for row in rows:
+        args = (row["text"], row.get("title"), row.get("platform"), row.get("community"))
+        tags, screened = tagger.tag(*args), tagger.screen(*args)
+        assert (screened.relevant, screened.reason) == (tags.relevant, tags.reason), row["text"]
+        if tags.relevant:
+            assert screened == tags
+        outcomes.add(tags.reason)
+    assert outcomes == {"relevant", "no bias complaint", "not about an AI companion"}

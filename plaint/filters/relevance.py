@@ -59,6 +59,12 @@ class Tagger:
             **config.strategies,
         })
         self._exclude = self._lexicon.indexes_of("exclude")
+        # What a text's candidates must include for it to be a complaint of bias (see `screen`).
+        self._companion = self._lexicon.indexes_of("companion")
+        self._bias = self._lexicon.indexes_of("bias") | self._lexicon.indexes_of("strong")
+        self._typed = frozenset().union(*(self._lexicon.indexes_of(code) for code in self._types))
+        self._objecting = frozenset().union(self._lexicon.indexes_of("complaint"),
+                                            *(self._lexicon.indexes_of(code) for code in self._strategies))
         # The order of the codes in `Tags.terms`: the lexicon's.
         self._order = {code: place for place, code in enumerate(self._lexicon.codes)}
         self._communities = {
@@ -73,13 +79,35 @@ class Tagger:
 
     def tag(self, text: str, title: str | None = None, platform: str | None = None,
             community: str | None = None) -> Tags:
+        body, candidates = self._candidates(text, title)
+        return self._tags(body, candidates, platform, community)
+
+    def screen(self, text: str, title: str | None = None, platform: str | None = None,
+               community: str | None = None) -> Tags:
+        """`tag`'s verdict and reason; the codes only for a relevant text. Most texts an import
+        reads name no bias word and no type term beside an objection, so they cannot be
+        complaints of bias, and naming their codes would cost more than finding that out."""
+        body, candidates = self._candidates(text, title)
+        if not self._bias.isdisjoint(candidates) or (
+                not self._typed.isdisjoint(candidates) and not self._objecting.isdisjoint(candidates)):
+            return self._tags(body, candidates, platform, community)
+        companion = self.is_companion_community(platform, community) or bool(self._lexicon.confirmed(
+            body, {index: candidates[index] for index in self._companion.intersection(candidates)}))
+        return Tags(False, companion, False)
+
+    def _candidates(self, text: str, title: str | None) -> tuple[str, dict[int, int | None]]:
+        """The text in normal form, and the terms that may match it, exclusions masked out."""
         lexicon = self._lexicon
         body = normalize_text("\n".join(part for part in (title, text) if part))
         candidates = lexicon.candidates(body)
         if not self._exclude.isdisjoint(candidates):
             body = lexicon.mask(body, {i: candidates[i] for i in self._exclude.intersection(candidates)})
             candidates = lexicon.candidates(body)
-        found = lexicon.found(body, candidates)
+        return body, candidates
+
+    def _tags(self, body: str, candidates: dict[int, int | None], platform: str | None,
+              community: str | None) -> Tags:
+        found = self._lexicon.found(body, candidates)
         found.pop("exclude", None)
         terms = {code: found[code] for code in sorted(found, key=self._order.__getitem__)}
         in_community = self.is_companion_community(platform, community)
@@ -100,6 +128,6 @@ class RelevanceFilter:
         self.tagger = tagger
 
     def check(self, post: Post) -> Verdict:
-        tags = self.tagger.tag(post.text, post.title, post.platform, post.community)
+        tags = self.tagger.screen(post.text, post.title, post.platform, post.community)
         return Verdict(tags.relevant, tags.reason,
                        {"types": tags.types, "strategies": tags.strategies, "terms": tags.terms})
