@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, EXIT_PARTIAL, app
 from plaint.collectors.imports import FileImporter, import_sources
-from plaint.collectors.imports.values import BadRecord, count
+from plaint.collectors.imports.values import BadRecord, count, timestamp
 from plaint.config import default_config
 from plaint.pipeline import Pipeline
 from plaint.post import Kind, Visibility
@@ -279,6 +279,25 @@ def test_counts_as_exports_write_them(value, expected) -> None:
 def test_a_count_that_is_not_one_names_its_field() -> None:
     with pytest.raises(BadRecord, match="liked_count is 'lots'"):
         count({"liked_count": "lots"}, "liked_count")
+
+
+_UTC_1645 = datetime(2024, 8, 5, 16, 45, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-08-05T16:45:00Z", _UTC_1645), ("2024-08-05T16:45:00+00:00", _UTC_1645),
+    ("2024-08-06T00:45:00+08:00", _UTC_1645), ("2024-08-06 00:45", _UTC_1645),  # no zone: Beijing
+    ("2024/08/06 00:45", _UTC_1645), (" 2024-08-05T16:45:00Z ", _UTC_1645), (1722876300, _UTC_1645),
+    ("1722876300000", _UTC_1645), ("", None), (None, None),
+])
+def test_times_as_exports_write_them(value, expected) -> None:
+    assert timestamp({"t": value}, "t") == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2024-13-45", ["2024-08-05"]])
+def test_a_time_that_is_not_one_names_its_field(value) -> None:
+    with pytest.raises(BadRecord, match="created is .*, not a time"):
+        timestamp({"created": value}, "created")
 
 
 # The real captures -----------------------------------------------------------------------------

@@ -61,9 +61,12 @@ def timestamp(record: dict[str, Any], name: str, local: timezone = BEIJING) -> d
         seconds = value / 1000 if value > 1e11 else value
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00").replace("/", "-"))
-    except ValueError:
-        raise BadRecord(f"{name} is {value!r}, not a time") from None
+        parsed = datetime.fromisoformat(value)  # most exports write ISO 8601 as it is
+    except (TypeError, ValueError):
+        try:
+            parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00").replace("/", "-"))
+        except ValueError:
+            raise BadRecord(f"{name} is {value!r}, not a time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local)
     return parsed.astimezone(timezone.utc)
