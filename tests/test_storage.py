@@ -105,6 +105,17 @@ def test_a_post_gone_from_the_platform_is_erased_and_never_stored_again(store: S
     assert rows(store)["t3_a"].text == ""
 
 
+def test_a_post_kept_and_gone_in_one_batch_is_erased_as_across_two(store: Store) -> None:
+    """A large import stores a thousand posts a batch: a post and its later deletion can share one."""
+    save(store, store.start_run("t"), [post("t3_a"), post("t3_copy", title="x"), post("t3_b", text="Another "
+         "complaint: the AI mocked my wheelchair, ableist.")], gone=[post("t3_a", deleted=True), post("t3_b")])
+    stored = rows(store)
+    assert stored["t3_a"].tombstoned_at is not None and stored["t3_a"].text == ""
+    assert stored["t3_b"].tombstoned_at is not None and stored["t3_copy"].tombstoned_at is None
+    assert stored["t3_copy"].duplicate_of is None  # its original is gone: it stands for itself
+    assert save(store, store.start_run("t"), [post("t3_a")]) == Counter(tombstoned=1)
+
+
 def test_a_failed_batch_rolls_back_alone(store: Store) -> None:
     run = store.start_run("t")
     save(store, run, [post("t3_a")])

@@ -115,7 +115,9 @@ class Store:
         """Store one batch of one platform and the run's counts so far, in one transaction.
 
         `gone` are posts the platform now shows as deleted or private: any stored copy is
-        tombstoned. `minors` are authors who stated an age under 18. The outcome of each kept post
+        tombstoned, once the kept posts are stored, so that a post kept and then gone within one
+        batch is erased as it would be across two (and one gone and then seen again stays erased).
+        `minors` are authors who stated an age under 18. The outcome of each kept post
         (new, duplicate, near duplicate, updated, unchanged, or tombstoned: deleted earlier, not
         stored again) is added to `counts` under the "stored" stage, and returned.
 
@@ -125,8 +127,6 @@ class Store:
         outcomes: Counter[str] = Counter()
         now = _now()
         with self.database.session() as session, session.begin(), session.no_autoflush:
-            self._erase(session, [post.key for post in gone], now)
-            session.flush()
             author_ids = self._save_authors(session, [*minors, *(post.author for post, _ in kept if post.author)], now)
             minor_ids = sorted({author_ids[(a.platform, a.handle)] for a in minors})
             for chunk in chunks(minor_ids):
@@ -169,6 +169,9 @@ class Store:
                 outcomes.update(self._insert_new(session, linker, fresh, identities))
             for row in rebanded:
                 linker.index(row)
+            if gone:
+                session.flush()
+                self._erase(session, [post.key for post in gone], now)
             for outcome, count in outcomes.items():
                 counts[(platform, "stored", outcome)] += count
             self.save_counts(session, run_id, counts)
