@@ -135,6 +135,9 @@ class Pipeline:
                 found += results
                 if self.stop_requested:
                     return PlatformResult("interrupted", f"stopped after {found} posts", _info(collector))
+                # The search's posts are stored before its cursor moves past them: a run killed in
+                # between would otherwise skip them in every later run.
+                self._flush(batch, summary)
                 self.store.note_query(query, results, newest)
         except PlaintError as exc:
             return PlatformResult("failed", str(exc), _info(collector))

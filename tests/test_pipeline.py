@@ -166,3 +166,18 @@ def test_a_post_found_by_two_searches_is_sorted_and_stored_once(store: Store) ->
     assert summary.counts[("reddit", "repeat", "seen again this run")] == 1
     assert summary.total("found") == 1 and summary.total("kept") == 1
     assert summary.total("stored") == 1 and list(stored(store)) == ["t3_same"]
+
+
+def test_a_search_is_stored_before_its_cursor_moves_past_it(store: Store) -> None:
+    """A run killed after a search's cursor was saved must not leave that search's posts
+    unstored: later runs start where the cursor says and would never see them again."""
+    stored_when_noted: list[list[str]] = []
+    note_query = store.note_query
+
+    def noting(query: Query, results: int, newest: datetime | None = None) -> None:
+        stored_when_noted.append(sorted(stored(store)))
+        note_query(query, results, newest)
+
+    store.note_query = noting  # type: ignore[method-assign]
+    Pipeline(demo_config(), store).run({"reddit": TwoSearches})
+    assert stored_when_noted == [["t3_same"], ["t3_same"]]
