@@ -26,6 +26,11 @@ from plaint.workers import WorkerPool, fewer_collections
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
+# Imports store in larger transactions: each writes the pages of the copy index it touched
+# once, and an import's thousands of posts touch pages all over it. (Which post of a batch is
+# the original of its copies depends on the batches, so a file stores the same with or
+# without worker processes only with one batch size for both.)
+IMPORT_BATCH_SIZE = 1000
 
 CollectorFactory = Callable[[], Collector]
 
@@ -70,10 +75,12 @@ class RunSummary:
 
 class Pipeline:
     def __init__(self, config: Config, store: Store, batch_size: int = BATCH_SIZE,
-                 progress: Progress | None = None, workers: int = 0) -> None:
+                 progress: Progress | None = None, workers: int = 0,
+                 import_batch_size: int = IMPORT_BATCH_SIZE) -> None:
         self.config = config
         self.store = store
         self.batch_size = batch_size
+        self.import_batch_size = import_batch_size
         self.progress = progress or NoProgress()
         self.sorter = Sorter(config)
         # Worker processes for large imports (0: none). `plaint import` uses one per core;
@@ -117,7 +124,7 @@ class Pipeline:
             return PlatformResult("skipped", str(exc))
         except PlaintError as exc:
             return PlatformResult("failed", str(exc))
-        batch = _Batch(platform)
+        batch = _Batch(platform, self.import_batch_size if isinstance(collector, BlockSource) else self.batch_size)
         found = 0
         try:
             queries = collector.queries()
@@ -206,7 +213,7 @@ class Pipeline:
             return
         where, item = outcome
         {"kept": batch.kept, "gone": batch.gone, "minor": batch.minors}[where].append(item)
-        if len(batch) >= self.batch_size:
+        if len(batch) >= batch.limit:
             self._flush(batch, summary)
 
     def _flush(self, batch: _Batch, summary: RunSummary) -> None:
@@ -223,6 +230,7 @@ def _info(collector: Collector) -> dict:
 @dataclass
 class _Batch:
     platform: str
+    limit: int  # stored when this many posts have gathered
     kept: list[tuple[Post, Annotations]] = field(default_factory=list)
     gone: list[Post] = field(default_factory=list)
     minors: list[Author] = field(default_factory=list)
