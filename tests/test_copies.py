@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import pickle
 from collections import Counter
 from datetime import datetime, timezone
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -15,7 +17,7 @@ from plaint.export import write_corpus
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import list_candidates
-from plaint.storage.dedup import MinHasher, jaccard, near_basis, shingles
+from plaint.storage.dedup import MinHasher, TextIdentity, jaccard, near_basis, shingles
 from plaint.storage.models import PostBandRow, PostRow
 from plaint.storage.store import Annotations, Store
 
@@ -75,6 +77,16 @@ def test_minhash_estimates_jaccard() -> None:
     assert abs(estimate - jaccard(a, b)) < 0.12
     other = MinHasher()
     assert hasher.band_keys(hasher.signature(a)) == other.band_keys(other.signature(a))  # stable across runs
+
+
+@pytest.mark.parametrize("title, text", [(None, REDDIT), ("同意", "同意"), (None, "lol"), ("A title", WEIBO)])
+def test_a_text_identity_survives_the_trip_from_a_worker_process(title, text) -> None:
+    identity = TextIdentity.of(title, text)
+    copy = pickle.loads(pickle.dumps(identity))
+    assert (copy.text_hash, copy.keys) == (identity.text_hash, identity.keys)
+    assert all(isinstance(n, int) for pair in copy.keys for n in pair)
+    for mine, theirs in ((copy.shingles, identity.shingles), (copy.signature, identity.signature)):
+        assert (mine is None and theirs is None) or (mine.dtype == theirs.dtype and np.array_equal(mine, theirs))
 
 
 def test_a_cross_platform_repost_in_english_is_linked_to_its_first_sighting(store: Store) -> None:
