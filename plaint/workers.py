@@ -108,9 +108,7 @@ class WorkerPool:
         if "forkserver" in methods:
             context.set_forkserver_preload(["plaint.workers"])
         self._pool = context.Pool(workers, _start_worker, (config,))
-        # Blocks in flight: enough to keep every worker busy while the writing process stores a
-        # batch (a thousand kept posts take it about as long as a worker takes over two blocks).
-        self._window = 2 * workers + 1
+        self._window = 2 * workers + 1  # blocks in flight: enough to keep every worker busy
 
     def sort(self, mapper: Any, blocks: Iterator[Any], source: str) -> Iterator[SortedBlock]:
         """The blocks sorted, in their order."""
