@@ -98,11 +98,12 @@ class Pipeline:
     def run(self, sources: Mapping[str, CollectorFactory], command: str = "scrape") -> RunSummary:
         summary = RunSummary(self.store.start_run(command))
         try:
-            for platform, factory in sources.items():
-                if self.stop_requested:
-                    summary.platforms[platform] = PlatformResult("skipped", "the run was stopped before it began")
-                    continue
-                summary.platforms[platform] = self._run_platform(platform, factory, summary)
+            with fewer_collections():  # a run makes many short-lived records, imports millions
+                for platform, factory in sources.items():
+                    if self.stop_requested:
+                        summary.platforms[platform] = PlatformResult("skipped", "the run was stopped before it began")
+                        continue
+                    summary.platforms[platform] = self._run_platform(platform, factory, summary)
         finally:
             if self._pool is not None:  # blocks of a file stopped mid-way may still be in flight
                 self._pool.close()
@@ -191,20 +192,19 @@ class Pipeline:
         newest: datetime | None = None
         if self._pool is None:
             self._pool = WorkerPool(self.config, self.workers)
-        with fewer_collections():
-            for sorted_block in self._pool.sort(collector.mapper, collector.blocks(query), batch.platform):
-                collector.absorb(sorted_block.mapped)
-                results += sorted_block.posts
-                if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):
-                    newest = sorted_block.newest
-                self._worker_langdetect_calls += sorted_block.langdetect_calls
-                self.worker_peak_memory_kb = max(self.worker_peak_memory_kb, sorted_block.peak_memory_kb)
-                self.progress.post_seen(batch.platform, sorted_block.posts)
-                summary.counts.update(sorted_block.counts)
-                for outcome in sorted_block.outcomes:
-                    self._add(outcome, batch, summary)
-                if self.stop_requested:
-                    return results, newest
+        for sorted_block in self._pool.sort(collector.mapper, collector.blocks(query), batch.platform):
+            collector.absorb(sorted_block.mapped)
+            results += sorted_block.posts
+            if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):
+                newest = sorted_block.newest
+            self._worker_langdetect_calls += sorted_block.langdetect_calls
+            self.worker_peak_memory_kb = max(self.worker_peak_memory_kb, sorted_block.peak_memory_kb)
+            self.progress.post_seen(batch.platform, sorted_block.posts)
+            summary.counts.update(sorted_block.counts)
+            for outcome in sorted_block.outcomes:
+                self._add(outcome, batch, summary)
+            if self.stop_requested:
+                return results, newest
         collector.finish()
         return results, newest
 
