@@ -16,7 +16,8 @@ from plaint.filters import Verdict
 from plaint.post import Post
 
 UNDETERMINED = "und"
-_NOISE = re.compile(r"https?://\S+|www\.\S+|\b[ru]/\w+|@\w+|#\w+")
+# Links, handles, hashtags and Reddit's placeholders for a body that is gone carry no language.
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\b[ru]/\w+|@\w+|#\w+|\[(?:removed|deleted)\]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\u1100-\u11ff\uac00-\ud7af]")
@@ -25,6 +26,17 @@ _ANY_LETTER = re.compile(r"[^\W\d_]")
 # Words that carry no topic and that other languages written in Latin script rarely use.
 _ENGLISH = frozenset("the and is was are to of it my i i'm me that you in for this with not but be have on so "
                      "just what they at it's he she we his her them would can't don't didn't".split())
+# Function words of the languages most often written in Latin script on these platforms: a short
+# text with one of them is left to langdetect.
+_FOREIGN = frozenset(
+    "que el los las una es por para muy pero como y del al une est pas je ne les des et il elle nous vous mon "
+    "ce qui sur avec dans und der das ist nicht ich sie ein eine mit auf och att det het een niet ik van nao "
+    "voce isso uma meu minha sono della che non sei hola gracias porque bonjour merci salut hallo danke bitte "
+    "ciao grazie obrigado".split())
+
+
+def _letters_are_ascii(text: str) -> bool:
+    return "".join(_ANY_LETTER.findall(text)).isascii()
 
 
 class LanguageDetector:
@@ -57,10 +69,16 @@ class LanguageDetector:
 
 
 def _looks_english(text: str) -> bool:
-    """At least four different English function words, making a fifth of the words or more."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z']+", text)]
+    """At least four different English function words, making a fifth of the words or more; or a
+    text of a dozen words or fewer, in unaccented Latin letters, with no function word of the
+    Latin-script languages these platforms also carry. langdetect guesses wildly on a few words
+    (it called one title-only post in seven of the wild corpus French, Welsh or Tagalog), and a
+    title is often all a post has."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z']+", text.replace("\u2019", "'"))]
     found = [w for w in words if w in _ENGLISH]
-    return len(set(found)) >= 4 and len(found) >= 0.2 * len(words)
+    if len(set(found)) >= 4 and len(found) >= 0.2 * len(words):
+        return True
+    return 0 < len(words) <= 12 and _letters_are_ascii(text) and _FOREIGN.isdisjoint(words)
 
 
 class LanguageFilter:
