@@ -11,32 +11,19 @@ so a term written in simplified characters also finds traditional ones.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 import ahocorasick_rs
-import opencc
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+from plaint.text import HAN as _HAN
+from plaint.text import normalize_text
+
 GAP = ".."
 _WORD_GAP = r"(?:\s+\S+){0,3}?\s+"
 _HAN_GAP = r"[^\n]{0,6}?"
 _WORD_EDGE_BEFORE = r"(?<![A-Za-z0-9])"
 _WORD_EDGE_AFTER = r"(?![A-Za-z0-9])"
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'))
-
-
-def normalize_text(text: str) -> str:
-    """The form both terms and texts are compared in: one space between words, too."""
-    if text.isascii():  # most English text: NFKC, the quotes and OpenCC would change nothing
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFKC", text)
-    for curly, straight in _QUOTES:  # str.translate looks up every character: slower
-        text = text.replace(curly, straight)
-    text = " ".join(text.lower().split())
-    return _TO_SIMPLIFIED.convert(text) if _HAN.search(text) else text
 
 
 def term_pattern(term: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from plaint.filters.lexicon import normalize_text
+from plaint.text import normalize_text
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _NOT_WORD = re.compile(r"[\W_]+")
