@@ -17,6 +17,7 @@ import yaml
 from plaint.errors import ConfigError
 
 TYPE_CODES = ("misogyny", "lgbtq", "appearance", "ableism", "racism", "socioeconomic")
+IDENTITY_GROUPS = ("gender", "pronouns", "sexuality", "body", "race", "disability", "religion", "class")
 STRATEGY_CODES = (
     "backtrack_regenerate_rewrite",
     "low_feedback_score",
@@ -80,6 +81,15 @@ class TosSettings:
 
 
 @dataclass(frozen=True)
+class ScreeningSettings:
+    """Where the screening model's score puts a post that passed the lexicon's first pass: at or
+    above `complaint`, the complaint tier; at or above `review`, the review tier; below, dropped."""
+
+    complaint: float = 0.227
+    review: float = 0.0034
+
+
+@dataclass(frozen=True)
 class Config:
     source: str
     languages: tuple[str, ...]
@@ -89,6 +99,11 @@ class Config:
     bias_terms: tuple[str, ...]
     complaint_terms: tuple[str, ...]
     exclude_terms: tuple[str, ...]
+    identity: dict[str, tuple[str, ...]]  # group -> terms
+    persona_terms: tuple[str, ...]
+    overriding_terms: tuple[str, ...]
+    objection_terms: tuple[str, ...]
+    card_terms: tuple[str, ...]
     types: dict[str, tuple[str, ...]]
     strategies: dict[str, tuple[str, ...]]
     search_terms: dict[str, tuple[str, ...]]
@@ -98,6 +113,7 @@ class Config:
     weibo: WeiboSettings = field(default_factory=WeiboSettings)
     douban: DoubanSettings = field(default_factory=DoubanSettings)
     tos: TosSettings = field(default_factory=TosSettings)
+    screening: ScreeningSettings = field(default_factory=ScreeningSettings)
 
 
 def default_keywords_text() -> str:
@@ -149,6 +165,12 @@ def parse_config(text: str, source: str) -> Config:
     weibo = reader.mapping(platforms.get("weibo", {}), "platforms.weibo")
     douban = reader.mapping(platforms.get("douban", {}), "platforms.douban")
     tos = reader.mapping(root.get("tos", {}), "tos")
+    screening = reader.mapping(root.get("screening", {}), "screening")
+    complaint_at = reader.share(screening.get("complaint", ScreeningSettings.complaint), "screening.complaint")
+    review_at = reader.share(screening.get("review", ScreeningSettings.review), "screening.review")
+    if review_at > complaint_at:
+        raise reader.fail("screening.review", f"is {review_at}, above screening.complaint ({complaint_at}); "
+                          "the review tier lies below the complaint tier")
 
     types = reader.code_lexicons(root.get("types", {}), "types", TYPE_CODES)
     strategies = reader.code_lexicons(root.get("strategies", {}), "strategies", STRATEGY_CODES)
@@ -167,6 +189,11 @@ def parse_config(text: str, source: str) -> Config:
         bias_terms=reader.by_language(root.get("bias", {}), "bias"),
         complaint_terms=reader.by_language(root.get("complaint", {}), "complaint"),
         exclude_terms=reader.by_language(root.get("exclude", {}), "exclude"),
+        identity=reader.code_lexicons(root.get("identity", {}), "identity", IDENTITY_GROUPS, "a group plaint knows"),
+        persona_terms=reader.by_language(root.get("persona", {}), "persona"),
+        overriding_terms=reader.by_language(root.get("overriding", {}), "overriding"),
+        objection_terms=reader.by_language(root.get("objection", {}), "objection"),
+        card_terms=reader.by_language(root.get("card", {}), "card"),
         types=types,
         strategies=strategies,
         search_terms={
@@ -216,6 +243,7 @@ def parse_config(text: str, source: str) -> Config:
             allow_nsfw=reader.boolean(tos.get("allow_nsfw", False), "tos.allow_nsfw"),
             language_undetermined=undetermined,
         ),
+        screening=ScreeningSettings(complaint=complaint_at, review=review_at),
     )
 
 
@@ -255,11 +283,12 @@ class _Reader:
             terms.extend(self.strings(items, f"{where}.{lang}"))
         return tuple(terms)
 
-    def code_lexicons(self, value: Any, where: str, codes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    def code_lexicons(self, value: Any, where: str, codes: tuple[str, ...],
+                      what: str = "a code of the study") -> dict[str, tuple[str, ...]]:
         section = self.mapping(value, where)
         unknown = sorted(set(section) - set(codes))
         if unknown:
-            raise self.fail(f"{where}.{unknown[0]}", f"is not a code of the study; use one of {', '.join(codes)}")
+            raise self.fail(f"{where}.{unknown[0]}", f"is not {what}; use one of {', '.join(codes)}")
         return {code: self.by_language(section.get(code, {}), f"{where}.{code}") for code in codes}
 
     def choice(self, value: Any, where: str, allowed: tuple[str, ...]) -> str:
@@ -275,6 +304,11 @@ class _Reader:
     def seconds(self, value: Any, where: str, minimum: float) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
             raise self.fail(where, f"is {value!r}; use a number of seconds, {minimum:g} or more")
+        return float(value)
+
+    def share(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+            raise self.fail(where, f"is {value!r}; use a number from 0 to 1")
         return float(value)
 
     def count(self, value: Any, where: str) -> int:

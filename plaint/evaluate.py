@@ -1,21 +1,24 @@
-"""How good the relevance filter and the coding suggestions are, on a labelled set of texts.
+"""How good relevance and the coding suggestions are, on labelled texts.
 
 A labelled line is `{"text", "title"?, "platform"?, "community"?, "relevant", "types", "strategies"}`.
-Relevance is scored on every line; types and strategies only on lines labelled relevant, since codes
-are applied to the corpus, and the corpus is the relevant posts.
+Relevance is scored per tier on every line (a text counts as found when it lands in one of the
+tiers asked for); types and strategies only on lines labelled relevant, since codes are applied
+to the corpus, and the corpus is the relevant posts. Ranking is scored as screening studies do:
+the work saved over reading in random order, at a recall of 95%.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plaint.config import STRATEGY_CODES, TYPE_CODES
 from plaint.errors import PlaintError
-from plaint.filters.relevance import Tagger
+from plaint.filters.relevance import Judgement, Screen
 
 
 @dataclass
@@ -46,7 +49,9 @@ class Score:
 @dataclass
 class Evaluation:
     texts: int = 0
-    relevance: Score = field(default_factory=Score)
+    complaint: Score = field(default_factory=Score)  # found: in the complaint tier
+    kept: Score = field(default_factory=Score)  # found: in the complaint or review tier
+    tiers: dict[str, int] = field(default_factory=dict)  # texts per tier
     types: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in TYPE_CODES})
     strategies: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in STRATEGY_CODES})
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -77,24 +82,55 @@ def read_labelled(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def evaluate(tagger: Tagger, rows: Iterable[dict[str, Any]]) -> Evaluation:
+def evaluate(screen: Screen, rows: Iterable[dict[str, Any]]) -> Evaluation:
+    """Judge every row with `screen` and score the judgements against the labels."""
+    rows = list(rows)
+    judgements = [screen.judge(r["text"], r.get("title"), r.get("platform"), r.get("community"), explain=True)
+                  for r in rows]
+    return score_judgements(rows, judgements)
+
+
+def score_judgements(rows: Sequence[dict[str, Any]], judgements: Sequence[Judgement]) -> Evaluation:
     result = Evaluation()
-    for row in rows:
+    for row, judgement in zip(rows, judgements, strict=True):
         result.texts += 1
-        tags = tagger.tag(row["text"], row.get("title"), row.get("platform"), row.get("community"))
-        result.relevance.add(tags.relevant, row["relevant"])
+        result.tiers[judgement.tier] = result.tiers.get(judgement.tier, 0) + 1
+        actual = bool(row["relevant"])
+        result.complaint.add(judgement.tier == "complaint", actual)
+        result.kept.add(judgement.kept, actual)
         wrong: dict[str, Any] = {}
-        if tags.relevant != row["relevant"]:
-            wrong["relevant"] = tags.relevant
-        if row["relevant"]:
+        if judgement.kept != actual:
+            wrong["tier"] = judgement.tier
+        if actual:
+            tags = judgement.tags
             for kind, scores, predicted in (("types", result.types, tags.types),
                                             ("strategies", result.strategies, tags.strategies)):
-                actual = set(row.get(kind, []))
+                expected = set(row.get(kind, []))
                 for code, score in scores.items():
-                    score.add(code in predicted, code in actual)
-                if set(predicted) != actual:
-                    wrong[kind] = {"missed": sorted(actual - set(predicted)),
-                                   "extra": sorted(set(predicted) - actual)}
+                    score.add(code in predicted, code in expected)
+                if set(predicted) != expected:
+                    wrong[kind] = {"missed": sorted(expected - set(predicted)),
+                                   "extra": sorted(set(predicted) - expected)}
         if wrong:
-            result.errors.append({"id": row.get("id"), **wrong, "terms": tags.terms})
+            result.errors.append({"id": row.get("id"), "score": judgement.score, **wrong,
+                                  "terms": judgement.tags.terms})
     return result
+
+
+def work_saved(labels: Sequence[bool], scores: Sequence[float | None], recall: float = 0.95) -> float | None:
+    """WSS@recall: the share of texts a reviewer need not read, reading in score order (texts
+    without a score last), to find `recall` of the complaints, minus what random order saves
+    (1 - recall). None when the complaints cannot all be ranked (some have no score and the
+    recall needs them): then the reviewer reads everything."""
+    ranked = sorted(zip(scores, labels), key=lambda pair: -1.0 if pair[0] is None else -pair[0])
+    needed = math.ceil(recall * sum(labels))
+    if not needed:
+        return None
+    found = 0
+    for read, (score, label) in enumerate(ranked, 1):
+        if label and score is None:
+            return None
+        found += bool(label)
+        if found >= needed:
+            return (len(ranked) - read) / len(ranked) - (1 - recall)
+    return None

@@ -1,4 +1,4 @@
-"""The relevance filter and coding suggestions against the labelled sets in tests/data."""
+"""Evaluation (per tier, work saved) and the lexicons' matching, on the labelled sets in tests/data."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 
 from plaint.config import default_config
 from plaint.errors import PlaintError
-from plaint.evaluate import evaluate, read_labelled
+from plaint.evaluate import evaluate, read_labelled, work_saved
 from plaint.filters.lexicon import Lexicon
-from plaint.filters.relevance import Tagger
+from plaint.filters.relevance import Screen
+from plaint.filters.tagging import Tagger
 
 DATA = Path(__file__).parent / "data"
 
@@ -20,12 +21,27 @@ def tagger() -> Tagger:
     return Tagger(default_config())
 
 
-@pytest.mark.parametrize("name", ["eval_tags.jsonl", "eval_tags_holdout.jsonl", "eval_tags_holdout2.jsonl"])
-def test_targets_are_met(tagger: Tagger, name: str) -> None:
-    result = evaluate(tagger, read_labelled(DATA / name))
-    assert result.relevance.precision >= 0.90 and result.relevance.recall >= 0.90
-    assert result.types_macro_f1 >= 0.85
-    assert result.strategies_macro_f1 >= 0.75
+def test_evaluation_counts_each_tier_and_scores_codes_on_relevant_texts(config) -> None:
+    rows = [
+        {"id": "a", "text": "My Replika called me fat and I gave it one star.", "relevant": True,
+         "types": ["appearance"], "strategies": ["low_feedback_score"]},
+        {"id": "b", "text": "My Replika wrote me a poem.", "relevant": False},
+        {"id": "c", "text": "My Replika is down again.", "relevant": True, "types": ["racism"]},
+    ]
+    result = evaluate(Screen(config), rows)
+    assert result.texts == 3 and sum(result.tiers.values()) == 3
+    assert result.kept.tp == 1 and result.kept.fn == 1 and result.kept.fp == 0
+    assert result.types["appearance"].tp == 1 and result.types["racism"].fn == 1
+    assert {e["id"] for e in result.errors} == {"c"}
+
+
+def test_work_saved_reads_in_score_order() -> None:
+    labels = [True, False, False, True, False, False, False, False, False, False]
+    scores = [0.9, 0.8, 0.1, 0.7, 0.05, 0.04, 0.03, 0.02, 0.01, None]
+    # Both complaints are among the first four read: 6 of 10 are left, minus the 5% random saves.
+    assert work_saved(labels, scores) == pytest.approx(0.6 - 0.05)
+    assert work_saved([True, True], [0.5, None]) is None  # a complaint the first pass stopped
+    assert work_saved([False, False], [0.1, 0.2]) is None  # nothing to find
 
 
 def test_the_main_set_is_large_and_balanced() -> None:
@@ -54,7 +70,7 @@ def test_gaps_and_wildcards_inside_phrases() -> None:
 
 def test_traditional_chinese_matches_simplified_terms(tagger: Tagger) -> None:
     tags = tagger.tag("星野的角色說同性戀是病，還說女人就該在家帶孩子，我重新生成了好幾次")
-    assert tags.relevant and tags.types == ["misogyny", "lgbtq"]
+    assert tags.candidate and tags.bias and tags.types == ["misogyny", "lgbtq"]
     assert tags.strategies == ["backtrack_regenerate_rewrite"]
 
 
@@ -65,32 +81,9 @@ def test_excluded_compounds_do_not_count(tagger: Tagger) -> None:
     assert "socioeconomic" not in tagger.tag("my bot has such poor memory").terms
 
 
-def test_a_subject_alone_is_not_a_complaint(tagger: Tagger) -> None:
-    assert not tagger.tag("My Replika helped me through my depression this winter.").relevant
-    assert tagger.tag("My Replika said my depression is just laziness.").relevant
-    assert tagger.tag("My Replika is ableist.").relevant  # a "!" term needs nothing else
-    assert tagger.tag("I told my Replika about my wheelchair and had to regenerate its reply.").relevant
-
-
-def test_screening_agrees_with_tagging_on_every_labelled_text(tagger: Tagger) -> None:
-    """The relevance filter screens (codes only for relevant texts); its verdict and reason must
-    be tagging's, on the labelled sets and on the edge cases of exclusions and communities."""
-    rows = [row for name in ("eval_tags.jsonl", "eval_tags_holdout.jsonl", "eval_tags_holdout2.jsonl")
-            for row in read_labelled(DATA / name)]
-    rows += [{"text": text, "platform": platform, "community": community} for text, platform, community in [
-        ("It keeps misgendering me even after I told it my pronouns.", "reddit", "characterai"),
-        ("It keeps misgendering me even after I told it my pronouns.", None, None),
-        ("My boss made a sexist joke in the meeting today.", None, None),
-        ("AI男友的台词层出不穷，真的无穷无尽", None, None),
-        ("My Replika helped me through my depression this winter.", None, None),
-        ("", None, None),
-    ]]
-    outcomes = set()
-    for row in rows:
-        args = (row["text"], row.get("title"), row.get("platform"), row.get("community"))
-        tags, screened = tagger.tag(*args), tagger.screen(*args)
-        assert (screened.relevant, screened.reason) == (tags.relevant, tags.reason), row["text"]
-        if tags.relevant:
-            assert screened == tags
-        outcomes.add(tags.reason)
-    assert outcomes == {"relevant", "no bias complaint", "not about an AI companion"}
+def test_a_subject_alone_is_not_the_lexicons_complaint_of_bias(tagger: Tagger) -> None:
+    """The lexicons' own test, one of the model's cues: a subject needs an objection."""
+    assert not tagger.tag("My Replika helped me through my depression this winter.").bias
+    assert tagger.tag("My Replika said my depression is just laziness.").bias
+    assert tagger.tag("My Replika is ableist.").bias  # a "!" term needs nothing else
+    assert tagger.tag("I told my Replika about my wheelchair and had to regenerate its reply.").bias

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
-from plaint.config import TosSettings
+from plaint.config import ScreeningSettings, TosSettings, default_config
 from plaint.filters.language import UNDETERMINED, LanguageDetector, LanguageFilter
 from plaint.filters.lexicon import Lexicon, term_pattern
-from plaint.filters.relevance import RelevanceFilter, Tagger
+from plaint.evaluate import read_labelled
+from plaint.filters.relevance import COMPLAINT, DROPPED, REVIEW, TIERS, RelevanceFilter, Screen
+from plaint.filters.tagging import NO_TERM, NOT_COMPANION, Tagger
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter, states_minor_age
 from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.text import normalize_text
+
+DATA = Path(__file__).parent / "data"
 
 
 def make_post(text: str = "", title: str | None = None, **fields) -> Post:
@@ -59,66 +65,133 @@ def test_lexicon_on_texts_without_words(text: str) -> None:
     assert Lexicon({"x": ["fat", "胖", "OOC"]}).matches(text) == {}
 
 
-# Relevance and tags ----------------------------------------------------------------------------
+# Relevance: the lexicons' first pass, the screening model's tiers ------------------------------
 
 @pytest.fixture
 def tagger(config) -> Tagger:
     return Tagger(config)
 
 
-def test_companion_complaint_in_english_is_relevant_with_types_and_strategies(tagger: Tagger) -> None:
+@pytest.fixture(scope="module")
+def screen() -> Screen:
+    return Screen(default_config())
+
+
+def test_companion_complaint_in_english_passes_with_types_and_strategies(tagger: Tagger) -> None:
     tags = tagger.tag("My Replika called me fat and said disabled people are a burden. "
                       "I regenerated the reply three times and then gave it one star.")
-    assert tags.relevant
+    assert tags.candidate and tags.bias
     assert tags.types == ["appearance", "ableism"]
     assert tags.strategies == ["backtrack_regenerate_rewrite", "low_feedback_score"]
     assert "Replika" in tags.terms["companion"]
 
 
-def test_companion_complaint_in_chinese_is_relevant(tagger: Tagger) -> None:
+def test_companion_complaint_in_chinese_passes(tagger: Tagger) -> None:
     tags = tagger.tag("在星野里聊天，AI男友说女人就该在家带孩子，太厌女了。我重新生成了好几次，还跟它讲道理。")
-    assert tags.relevant
+    assert tags.candidate and tags.bias
     assert tags.types == ["misogyny"]
     assert tags.strategies == ["backtrack_regenerate_rewrite", "reason_and_preach"]
 
 
 def test_companion_community_counts_as_companion_context(tagger: Tagger) -> None:
     text = "It keeps misgendering me even after I told it my pronouns."
-    assert not tagger.tag(text).relevant
+    assert not tagger.tag(text).candidate
     tags = tagger.tag(text, platform="reddit", community="characterai")
-    assert tags.relevant and tags.terms["community"] == ["reddit:characterai"]
-    assert not tagger.tag(text, platform="douban", community="CharacterAI").relevant
+    assert tags.candidate and tags.terms["community"] == ["reddit:characterai"]
+    assert not tagger.tag(text, platform="douban", community="CharacterAI").candidate
 
 
-def test_bias_talk_without_an_ai_companion_is_not_relevant(tagger: Tagger) -> None:
+def test_the_first_pass_takes_identity_terms_without_any_bias_word(tagger: Tagger) -> None:
+    """Real complaints rarely name the bias: "it keeps calling my persona she" is one."""
+    tags = tagger.tag("The bot keeps calling my persona she even though he is a guy.", platform="reddit",
+                      community="CharacterAI")
+    assert tags.candidate and not tags.bias
+    assert {"identity:gender", "overriding"} <= set(tags.terms)
+
+
+def test_bias_talk_without_an_ai_companion_does_not_pass(tagger: Tagger) -> None:
     tags = tagger.tag("My boss made a sexist joke in the meeting today and HR did nothing.")
-    assert not tags.relevant and tags.bias and not tags.companion
-    assert tags.reason == "not about an AI companion"
+    assert not tags.candidate and tags.bias and not tags.companion
+    assert tags.reason == NOT_COMPANION
 
 
-def test_companion_talk_without_bias_is_not_relevant(tagger: Tagger) -> None:
+def test_companion_talk_without_bias_or_identity_does_not_pass(tagger: Tagger) -> None:
     tags = tagger.tag("My Replika remembered my birthday and wrote me a poem. 我的AI男友今天也很温柔。")
-    assert not tags.relevant and tags.companion
-    assert tags.reason == "no bias complaint"
+    assert not tags.candidate and tags.companion
+    assert tags.reason == NO_TERM
 
 
 def test_mixed_script_post(tagger: Tagger) -> None:
     tags = tagger.tag("c.ai 的角色一直说 fat 之类的话，这是身材羞辱 (OOC 提醒也没用)")
-    assert tags.relevant
+    assert tags.candidate and tags.bias
     assert tags.types == ["appearance"]
     assert "ooc_back_to_rp_hint" in tags.strategies
 
 
 @pytest.mark.parametrize("text", ["", "🤖💔😡", "   \n  "])
-def test_empty_and_emoji_only_texts_are_not_relevant(tagger: Tagger, text: str) -> None:
+def test_empty_and_emoji_only_texts_do_not_pass(tagger: Tagger, text: str) -> None:
     tags = tagger.tag(text)
-    assert not tags.relevant and tags.types == [] and tags.strategies == []
+    assert not tags.candidate and tags.types == [] and tags.strategies == []
 
 
-def test_relevance_filter_verdict_carries_tags(tagger: Tagger) -> None:
-    verdict = RelevanceFilter(tagger).check(make_post("The bot was so racist to me, I yelled at it."))
-    assert verdict.keep and verdict.reason == "relevant"
+def test_screening_agrees_with_tagging(tagger: Tagger) -> None:
+    """The relevance filter screens (codes only for texts that pass); its verdict and reason
+    must be tagging's, on the labelled sets and on edge cases of exclusions and communities."""
+    rows = [row for name in ("eval_tags.jsonl", "eval_tags_holdout.jsonl", "eval_tags_holdout2.jsonl")
+            for row in read_labelled(DATA / name)]
+    rows += [{"text": text, "platform": platform, "community": community} for text, platform, community in [
+        ("It keeps misgendering me even after I told it my pronouns.", "reddit", "characterai"),
+        ("It keeps misgendering me even after I told it my pronouns.", None, None),
+        ("My boss made a sexist joke in the meeting today.", None, None),
+        ("AI男友的台词层出不穷，真的无穷无尽", None, None),
+        ("My Replika wrote me a poem this winter.", None, None),
+        ("", None, None),
+    ]]
+    outcomes = set()
+    for row in rows:
+        body = normalize_text("\n".join(p for p in (row.get("title"), row["text"]) if p))
+        tags = tagger.tag_normalized(body, row.get("platform"), row.get("community"))
+        screened = tagger.screen(body, row.get("platform"), row.get("community"))
+        assert (screened.candidate, screened.reason) == (tags.candidate, tags.reason), row["text"]
+        if tags.candidate:
+            assert screened == tags
+        outcomes.add(tags.reason)
+    assert outcomes == {"candidate", NO_TERM, NOT_COMPANION}
+
+
+def test_a_clear_complaint_is_in_the_complaint_tier_and_chatter_is_dropped(screen: Screen) -> None:
+    complaint = screen.judge("My bot keeps calling my male persona a girl even though his pronouns are he/him "
+                             "in the persona. I edited the replies and it still does it.", None, "reddit",
+                             "CharacterAI")
+    assert complaint.tier == COMPLAINT and complaint.score is not None and complaint.score >= 0.5
+    chatter = screen.judge("My character is a tall guy with short hair, here is his new outfit!", None, "reddit",
+                           "CharacterAI")
+    assert chatter.score is not None and chatter.score < complaint.score and chatter.tier != COMPLAINT
+    stopped = screen.judge("The app is down again, anyone else?", None, "reddit", "CharacterAI")
+    assert stopped.tier == DROPPED and stopped.score is None and stopped.reason == NO_TERM
+
+
+def test_the_tiers_follow_the_thresholds_in_keywords_yaml(config) -> None:
+    text = "My rep keeps making my avatar look thinner than I set it. Minor thing but weird."
+    score = Screen(config).judge(text, None, "reddit", "replika").score
+    assert score is not None
+
+    def tier(complaint: float, review: float) -> str:
+        settings = dataclasses.replace(config, screening=ScreeningSettings(complaint=complaint, review=review))
+        return Screen(settings).judge(text, None, "reddit", "replika").tier
+
+    assert tier(score, 0.0) == COMPLAINT
+    assert tier(min(1.0, score + 0.01), score) == REVIEW
+    assert tier(1.0, min(1.0, score + 0.01)) == DROPPED
+
+
+def test_relevance_filter_verdict_carries_tier_score_and_tags(screen: Screen) -> None:
+    verdict = RelevanceFilter(screen).check(make_post("The bot was so racist to me, I yelled at it."))
+    assert verdict.keep and verdict.reason == verdict.notes["tier"] and verdict.notes["tier"] in TIERS
+    assert 0.0 < verdict.notes["score"] < 1.0
     assert verdict.notes["types"] == ["racism"] and verdict.notes["strategies"] == ["anger_expression"]
+    dropped = RelevanceFilter(screen).check(make_post("Server is down lol"))
+    assert not dropped.keep and dropped.reason == NO_TERM
 
 
 # Language ----------------------------------------------------------------------------------
@@ -139,6 +212,27 @@ def test_relevance_filter_verdict_carries_tags(tagger: Tagger) -> None:
     ("https://example.com/x r/CharacterAI @someone", UNDETERMINED),
 ])
 def test_language_detection(text: str, language: str) -> None:
+    assert LanguageDetector().detect(text) == language
+
+
+@pytest.mark.parametrize("title", [
+    "Misgendered again",                        # a title-only post, two words
+    "Bot keeps calling me fat",
+    "Why does DeepSqueak suddenly feel like kindergarten???",
+    "Anyone else?\n[removed]",                   # the body Reddit removed says nothing
+    "Just friends",
+    "Goodbye C.AI",
+])
+def test_a_short_english_title_is_english(title: str) -> None:
+    assert LanguageDetector().detect(title) == "en"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Hola, alguien sabe cómo arreglar esto?", "es"),
+    ("Esto ya es el colmo", "es"),               # a function word of another language: langdetect decides
+    ("Bonjour, mon Replika ne me reconnaît plus", "fr"),
+])
+def test_a_short_text_in_another_latin_language_is_left_to_langdetect(text: str, language: str) -> None:
     assert LanguageDetector().detect(text) == language
 
 

@@ -14,7 +14,8 @@ from plaint.post import Post
 
 @dataclass(frozen=True)
 class Verdict:
-    """A filter's answer. `notes` carry what the filter learned (tags, language, contact limits)."""
+    """A filter's answer. `notes` carry what the filter learned (tags, language, contact limits);
+    `notes["counted"]`, (stage, outcome) pairs the run counts besides the verdict's reason."""
 
     keep: bool
     reason: str
