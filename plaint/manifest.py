@@ -8,12 +8,15 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from plaint import __version__
+from plaint.filters.relevance import COMPLAINT, DROPPED, MODEL_STAGE, REVIEW, TIER_STAGE
+from plaint.filters.tagging import NO_TERM, NOT_COMPANION
 from plaint.storage.database import Database
 from plaint.storage.readout import corpus_counts, provenance, stage_totals
 
 if TYPE_CHECKING:
     from plaint.export import ExportOptions
 
+FIRST_PASS_REASONS = (NOT_COMPANION, NO_TERM)
 # What each access route cannot see, in words for a limitations paragraph (DESIGN.md's research).
 ROUTE_LIMITS = {
     "reddit_api": "Reddit's Data API (read-only app): public subreddits only; each search listing ends "
@@ -34,9 +37,9 @@ def _sum(totals: dict[tuple[str, str], int], stage: str, outcomes: Sequence[str]
 
 
 def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available: int,
-                   options: ExportOptions, filename: str) -> dict[str, Any]:
+                   options: ExportOptions, filename: str, tiers: Sequence[str] = (COMPLAINT,)) -> dict[str, Any]:
     totals = stage_totals(database)
-    counts = corpus_counts(database)
+    counts = corpus_counts(database, tiers)
     origin = provenance(database)
     dates = sorted(r["created_at"] for r in rows if r["created_at"])
     reasons = lambda stage: {o: n for (s, o), n in sorted(totals.items()) if s == stage}  # noqa: E731
@@ -52,6 +55,11 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
         "flow": {
             "found": _sum(totals, "found"),
             "excluded_terms_of_service": _sum(totals, "tos"),
+            "stopped_by_first_pass": _sum(totals, "relevance", FIRST_PASS_REASONS),
+            "passed_first_pass": _sum(totals, TIER_STAGE),
+            "scored_complaint_tier": _sum(totals, TIER_STAGE, (COMPLAINT,)),
+            "scored_review_tier": _sum(totals, TIER_STAGE, (REVIEW,)),
+            "scored_below_review_tier": _sum(totals, TIER_STAGE, (DROPPED,)),
             "not_relevant": _sum(totals, "relevance"),
             "not_in_language": _sum(totals, "language"),
             "kept": _sum(totals, "kept"),
@@ -65,6 +73,11 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
         "reasons": {"terms_of_service": reasons("tos"), "relevance": reasons("relevance"),
                     "language": reasons("language")},
         "copies_in_database": {"exact": counts["exact_copies"], "near": counts["near_copies"]},
+        "screening": {"models": reasons(MODEL_STAGE), "tiers_exported": list(tiers),
+                      "first_pass": "a companion text with a bias word, a discrimination type's term or an "
+                                    "identity term (keywords.yaml)",
+                      "model": "logistic regression over hashed n-grams and lexicon cues, trained on labelled real "
+                               "posts (labels/README.md); the tiers' thresholds are in keywords.yaml"},
         "sample": None if options.sample is None else {
             "size": len(rows), "asked": options.sample, "from": available, "seed": options.seed,
             "stratified_by": options.stratify},
@@ -89,7 +102,10 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
         + (f", using {queries} keyword quer{'y' if queries == 1 else 'ies'}" if queries else "") + ".",
         f"Of {flow['found']} records found, {flow['excluded_terms_of_service']} were excluded under the platforms' "
         f"terms of service (deleted, removed, private, NSFW, authors stating an age under 18), "
-        f"{flow['not_relevant']} were not about bias in an AI companion, and {flow['not_in_language']} "
+        f"{flow['stopped_by_first_pass']} named no AI companion or no bias or identity term (a lexicon first "
+        f"pass), and a screening model placed the {flow['passed_first_pass']} that passed it: "
+        f"{flow['scored_complaint_tier']} in the complaint tier, {flow['scored_review_tier']} in the review tier "
+        f"and {flow['scored_below_review_tier']} below it; {flow['not_in_language']} "
         f"{'was' if flow['not_in_language'] == 1 else 'were'} in another language; copies of earlier posts "
         f"({flow['copies_of_earlier_posts']}) were linked to their originals.",
         f"The corpus holds {flow['in_corpus']} posts"
@@ -97,6 +113,8 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
         + (f"; {flow['erased_since']} posts later deleted on their platforms were removed" if flow["erased_since"] else "")
         + ".",
     ]
+    exported = manifest["screening"]["tiers_exported"]
+    parts.append(f"The export holds the {' and '.join(exported)} tier{'s' if len(exported) > 1 else ''}.")
     sample = manifest["sample"]
     if sample:
         parts.append(f"A sample of {sample['size']} posts was drawn with seed {sample['seed']}"

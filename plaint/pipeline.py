@@ -33,6 +33,8 @@ BATCH_SIZE = 200
 IMPORT_BATCH_SIZE = 1000
 
 CollectorFactory = Callable[[], Collector]
+LEXICONS_DIFFER = ("keywords.yaml's lexicons are not the ones the screening model was trained with: its scores, "
+                   "and so the tiers, may shift (the thresholds were chosen for the shipped lexicons)")
 
 
 class Progress(Protocol):
@@ -97,6 +99,8 @@ class Pipeline:
 
     def run(self, sources: Mapping[str, CollectorFactory], command: str = "scrape") -> RunSummary:
         summary = RunSummary(self.store.start_run(command))
+        if self.sorter.screen.lexicons_differ:
+            summary.warnings.append(LEXICONS_DIFFER)
         try:
             with fewer_collections():  # a run makes many short-lived records, imports millions
                 for platform, factory in sources.items():

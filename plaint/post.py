@@ -105,6 +105,8 @@ class Annotations:
     strategies: list[str] = field(default_factory=list)
     terms: dict[str, Any] = field(default_factory=dict)
     no_contact: str | None = None
+    tier: str | None = None  # complaint | review: where the screening model put the post
+    score: float | None = None  # the screening model's score
     # The text's copy identity, when the caller computed it already (an import's worker
     # processes do); storage computes it otherwise.
     identity: TextIdentity | None = None

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
 from plaint import __version__
 from plaint.config import TYPE_CODES
+from plaint.filters.relevance import COMPLAINT, REVIEW, TIER_STAGE
 from plaint.storage.database import Database
 from plaint.storage.readout import corpus, corpus_counts, stage_totals
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
 
 
-def build_report(database: Database) -> dict[str, Any]:
+def build_report(database: Database, tiers: Sequence[str] = (COMPLAINT,)) -> dict[str, Any]:
+    """The flow over all runs, and the types and months of the corpus's posts of these tiers."""
     totals = stage_totals(database)
-    counts = corpus_counts(database)
+    counts = corpus_counts(database, tiers)
     by_type: Counter[tuple[str, str]] = Counter()
     by_month: Counter[tuple[str, str]] = Counter()
     platforms: set[str] = set()
-    for row, _ in corpus(database):
+    for row, _ in corpus(database, tiers):
         platforms.add(row.platform)
         for code in row.types:
             by_type[(code, row.platform)] += 1
@@ -39,14 +42,19 @@ def build_report(database: Database) -> dict[str, Any]:
     found = stage("found")
     after_tos = found - stage("tos")
     relevant = after_tos - stage("relevance")
+    tier = {name: n for (s, name), n in totals.items() if s == TIER_STAGE}
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tiers": list(tiers),
         "flow": [
             ("found", found),
             ("within terms of service", after_tos),
-            ("about bias in an AI companion", relevant),
+            ("passed the first pass (companion, and a bias or identity term)", stage(TIER_STAGE)),
+            ("scored into the complaint tier", tier.get(COMPLAINT, 0)),
+            ("scored into the review tier", tier.get(REVIEW, 0)),
             ("in the study's languages (kept)", relevant - stage("language")),
-            ("in the corpus now (each text once)", counts["in_corpus"]),
+            (f"in the corpus now ({' and '.join(tiers)} tier{'s' if len(tiers) > 1 else ''}, each text once)",
+             counts["in_corpus"]),
         ],
         "platforms": sorted(platforms),
         "types": [{"type": code, **{p: by_type[(code, p)] for p in sorted(platforms)},

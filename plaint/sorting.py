@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from plaint.config import Config
 from plaint.filters import Filter
 from plaint.filters.language import LanguageDetector, LanguageFilter
-from plaint.filters.relevance import RelevanceFilter, Tagger
+from plaint.filters.relevance import RelevanceFilter, Screen
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
 from plaint.post import Annotations, Post
 from plaint.storage.dedup import TextIdentity
@@ -22,11 +22,13 @@ if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
     from plaint.storage.store import CountKey
 
 
-def build_filters(config: Config, detector: LanguageDetector | None = None) -> list[Filter]:
-    """The filter chain, cheapest first: field checks, then regexes, then langdetect."""
+def build_filters(config: Config, detector: LanguageDetector | None = None,
+                  screen: Screen | None = None) -> list[Filter]:
+    """The filter chain, cheapest first: field checks, then the lexicons and the screening
+    model, then langdetect."""
     return [
         TosFilter(config.tos),
-        RelevanceFilter(Tagger(config)),
+        RelevanceFilter(screen or Screen(config)),
         LanguageFilter(config.languages, config.tos.language_undetermined == "keep", detector),
     ]
 
@@ -42,7 +44,8 @@ class Sorter:
 
     def __init__(self, config: Config, identities: bool = False) -> None:
         self.detector = LanguageDetector()
-        self.filters = build_filters(config, self.detector)
+        self.screen = Screen(config)
+        self.filters = build_filters(config, self.detector, self.screen)
         self.identities = identities
 
     def sort(self, post: Post, counts: Counter[CountKey], source: str) -> Outcome | None:
@@ -51,6 +54,8 @@ class Sorter:
         notes: dict = {}
         for check in self.filters:
             verdict = check.check(post)
+            for stage, outcome in verdict.notes.get("counted", ()):
+                counts[(source, stage, outcome)] += 1
             if not verdict.keep:
                 counts[(source, check.name, verdict.reason)] += 1
                 if verdict.reason in GONE_REASONS:
@@ -61,7 +66,8 @@ class Sorter:
             notes.update(verdict.notes)
         counts[(source, "kept", "kept")] += 1
         return ("kept", (post, Annotations(
-            language=notes.get("language"), types=notes.get("types", []),
+            language=notes.get("language"), tier=notes.get("tier"), score=notes.get("score"),
+            types=notes.get("types", []),
             strategies=notes.get("strategies", []), terms=notes.get("terms", {}),
             no_contact=notes.get("no_contact"),
             identity=TextIdentity.of(post.title, post.text) if self.identities else None)))

@@ -62,6 +62,8 @@ def test_every_demo_record_meets_its_written_expectation(store: Store) -> None:
         if expect.startswith("kept"):
             assert row is not None and row.duplicate_of is None, native_id
             assert bool(row.no_contact) == ("never contacted" in expect), native_id
+            assert row.tier == ("review" if "review tier" in expect else "complaint"), native_id
+            assert row.relevance_score is not None and 0.0 < row.relevance_score < 1.0, native_id
         elif expect.startswith("duplicate of"):
             original = rows[f"t3_{expect.split()[-1]}"]
             assert row is not None and row.duplicate_of == original.id, native_id
@@ -78,12 +80,12 @@ def test_counts_add_up_and_are_stored_with_the_run(store: Store) -> None:
     summary = Pipeline(demo_config(), store).run({"reddit": demo_source()})
     found = summary.total("found")
     dropped = sum(n for (_, stage, _), n in summary.counts.items() if stage in ("tos", "relevance", "language"))
-    assert found == 20 and found == dropped + summary.total("kept")
+    assert found == 21 and found == dropped + summary.total("kept")
     assert summary.total("kept") == summary.total("stored")
     with store.database.session() as session:
         run = session.get_one(RunRow, summary.run_id)
         assert run.status == "ok" and run.ended_at is not None
-        assert run.platforms == {"reddit": {"status": "ok", "detail": "20 posts"}}
+        assert run.platforms == {"reddit": {"status": "ok", "detail": "21 posts"}}
         saved = {(c.source, c.stage, c.outcome): c.count
                  for c in session.scalars(select(RunCountRow).where(RunCountRow.run_id == run.id))}
     assert saved == dict(summary.counts)
@@ -92,8 +94,8 @@ def test_counts_add_up_and_are_stored_with_the_run(store: Store) -> None:
 def test_langdetect_runs_only_where_nothing_cheaper_decides(store: Store) -> None:
     summary = Pipeline(demo_config(), store).run({"reddit": demo_source()})
     reached_language = summary.total("kept") + summary.total("language")
-    assert reached_language == 12 and summary.total("found") == 20  # 8 were dropped by cheaper filters
-    # Of the 12 that reached the language filter, the Chinese ones are decided by script and the
+    assert reached_language == 13 and summary.total("found") == 21  # 8 were dropped by cheaper filters
+    # Of the 13 that reached the language filter, the Chinese ones are decided by script and the
     # English ones by their function words: only the Spanish post needs langdetect.
     assert summary.langdetect_calls == 1 and summary.total("language", "other language") == 1
 
@@ -114,7 +116,7 @@ def test_a_second_run_stops_where_the_first_ended_and_a_full_run_rewalks(store: 
     full.full = True
     rewalk = full.run({"reddit": demo_source()})
     assert rewalk.total("stored", "new") == 0 and rewalk.total("stored", "duplicate") == 0
-    assert rewalk.total("stored", "unchanged") == rewalk.total("kept") == 11
+    assert rewalk.total("stored", "unchanged") == rewalk.total("kept") == 12
 
 
 def test_a_skipped_platform_does_not_stop_the_others(store: Store) -> None:
@@ -125,7 +127,7 @@ def test_a_skipped_platform_does_not_stop_the_others(store: Store) -> None:
     assert summary.status == "partial"
     assert summary.platforms["tiktok"].status == "skipped"
     assert "TIKTOK_CLIENT_KEY" in summary.platforms["tiktok"].detail
-    assert summary.platforms["reddit"].status == "ok" and summary.total("stored", "new") == 10
+    assert summary.platforms["reddit"].status == "ok" and summary.total("stored", "new") == 11
 
 
 def test_a_platform_failing_midway_keeps_what_it_stored(store: Store) -> None:

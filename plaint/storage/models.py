@@ -66,7 +66,8 @@ class AuthorRow(Base):
 
 class PostRow(Base):
     __tablename__ = "posts"
-    __table_args__ = (UniqueConstraint("platform", "native_id"), Index("ix_posts_text_hash", "text_hash"))
+    __table_args__ = (UniqueConstraint("platform", "native_id"), Index("ix_posts_text_hash", "text_hash"),
+                      Index("ix_posts_tier", "tier"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -93,6 +94,10 @@ class PostRow(Base):
     strategies: Mapped[list[str]] = mapped_column(default=list)
     terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     no_contact: Mapped[str | None] = mapped_column(String(64))
+    # The screening model's tier (complaint | review) and score; None for posts stored before it,
+    # until `plaint rescore`.
+    tier: Mapped[str | None] = mapped_column(String(16))
+    relevance_score: Mapped[float | None]
     # The same text seen before under another id: this row is a copy of that one, exactly or
     # nearly (character 4-gram Jaccard >= 0.8), and how similar it is.
     text_hash: Mapped[str | None] = mapped_column(String(64))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,14 +12,20 @@ from sqlalchemy.orm import aliased, joinedload
 from plaint.storage.database import Database
 from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
 
-
-def _in_corpus():  # type: ignore[no-untyped-def]
-    """Rows a researcher reads: not erased, and each text once (copies point at their original)."""
-    return PostRow.tombstoned_at.is_(None) & PostRow.duplicate_of.is_(None)
+UNSCORED = "unscored"  # how stats name the tier of posts stored before the screening model
 
 
-def corpus(database: Database) -> Iterator[tuple[PostRow, list[tuple[str, str]]]]:
-    """Every post of the corpus in a stable order, with the (platform, native id) of its copies."""
+def _in_corpus(tiers: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+    """Rows a researcher reads: not erased, each text once (copies point at their original), and,
+    when `tiers` are named, in one of them (posts stored before the screening model have none)."""
+    live = PostRow.tombstoned_at.is_(None) & PostRow.duplicate_of.is_(None)
+    return live if tiers is None else live & PostRow.tier.in_(tiers)
+
+
+def corpus(database: Database, tiers: Sequence[str] | None = None
+           ) -> Iterator[tuple[PostRow, list[tuple[str, str]]]]:
+    """Every post of the corpus (of these tiers) in a stable order, with the (platform, native
+    id) of its copies."""
     with database.session() as session:
         copies: dict[int, list[tuple[str, str]]] = {}
         for original, platform, native_id in session.execute(
@@ -27,7 +33,7 @@ def corpus(database: Database) -> Iterator[tuple[PostRow, list[tuple[str, str]]]
                 .where(PostRow.duplicate_of.is_not(None), PostRow.tombstoned_at.is_(None))
                 .order_by(PostRow.id)):
             copies.setdefault(original, []).append((platform, native_id))
-        query = (select(PostRow).where(_in_corpus()).options(joinedload(PostRow.author))
+        query = (select(PostRow).where(_in_corpus(tiers)).options(joinedload(PostRow.author))
                  .order_by(PostRow.platform, PostRow.created_at, PostRow.id)
                  .execution_options(yield_per=500))
         for row in session.scalars(query):
@@ -50,10 +56,12 @@ def copies(database: Database) -> list[dict[str, Any]]:
         } for copy, first in session.execute(query)]
 
 
-def authors_with_posts(database: Database) -> list[tuple[AuthorRow, list[PostRow]]]:
-    """Each author with their posts in the corpus (erased posts and copies left out)."""
+def authors_with_posts(database: Database, tiers: Sequence[str] | None = None
+                       ) -> list[tuple[AuthorRow, list[PostRow]]]:
+    """Each author with their posts in the corpus (erased posts and copies left out; only posts
+    of these tiers, when named)."""
     with database.session() as session:
-        rows = session.scalars(select(PostRow).where(_in_corpus(), PostRow.author_id.is_not(None))
+        rows = session.scalars(select(PostRow).where(_in_corpus(tiers), PostRow.author_id.is_not(None))
                                .options(joinedload(PostRow.author)).order_by(PostRow.id))
         grouped: dict[int, tuple[AuthorRow, list[PostRow]]] = {}
         for row in rows:
@@ -74,10 +82,13 @@ def stats(database: Database) -> dict[str, Any]:
         types: Counter[str] = Counter()
         for (codes,) in session.execute(select(PostRow.types).where(_in_corpus())):
             types.update(codes or [])
+        tiers = {tier or UNSCORED: n for tier, n in session.execute(
+            select(PostRow.tier, func.count()).where(_in_corpus()).group_by(PostRow.tier))}
         return {
             "posts": sum(by_platform.values()),
             "by_platform": [{"platform": p, "kind": k, "posts": n} for (p, k), n in sorted(by_platform.items())],
             "types": dict(types.most_common()),
+            "tiers": dict(sorted(tiers.items())),
             "copies": copies or 0,
             "erased": erased or 0,
             "authors": authors or 0,
@@ -130,14 +141,14 @@ def provenance(database: Database) -> dict[str, Any]:
         }
 
 
-def corpus_counts(database: Database) -> dict[str, int]:
+def corpus_counts(database: Database, tiers: Sequence[str] | None = None) -> dict[str, int]:
     with database.session() as session:
         def count(*where):  # type: ignore[no-untyped-def]
             return int(session.scalar(select(func.count()).select_from(PostRow).where(*where)) or 0)
 
         live = PostRow.tombstoned_at.is_(None)
         return {
-            "in_corpus": count(_in_corpus()),
+            "in_corpus": count(_in_corpus(tiers)),
             "exact_copies": count(live, PostRow.duplicate_kind == "exact"),
             "near_copies": count(live, PostRow.duplicate_kind == "near"),
             "erased_since": count(PostRow.tombstoned_at.is_not(None)),

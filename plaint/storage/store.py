@@ -331,7 +331,8 @@ def _changes(current: Callable[[str], Any], post: Post, notes: Annotations, auth
         if value is not None and value != "" and current(name) != value:
             changes[name] = value
     annotations = {"language": notes.language, "types": notes.types, "strategies": notes.strategies,
-                   "terms": notes.terms, "no_contact": notes.no_contact}
+                   "terms": notes.terms, "no_contact": notes.no_contact, "tier": notes.tier,
+                   "relevance_score": notes.score}
     changes.update({name: value for name, value in annotations.items() if current(name) != value})
     if current("author_id") is None and author_id is not None:
         changes["author_id"] = author_id
@@ -358,8 +359,8 @@ def _new_row(post: Post, notes: Annotations, author_id: int | None, text_hash: s
         "score": post.score, "num_comments": post.num_comments, "visibility": post.visibility.value,
         "nsfw": post.nsfw, "locked": post.locked, "archived": post.archived, "missing": list(post.missing),
         "language": notes.language, "types": notes.types, "strategies": notes.strategies, "terms": notes.terms,
-        "no_contact": notes.no_contact, "text_hash": text_hash, "duplicate_of": None, "duplicate_kind": None,
-        "similarity": None, "minhash": None, "route": provenance.route, "query": provenance.query,
+        "no_contact": notes.no_contact, "tier": notes.tier, "relevance_score": notes.score,
+        "text_hash": text_hash, "duplicate_of": None, "duplicate_kind": None, "similarity": None, "minhash": None, "route": provenance.route, "query": provenance.query,
         "request_url": provenance.request_url, "fetched_at": provenance.fetched_at,
         "tool_version": provenance.tool_version, "first_seen": now, "last_seen": now, "first_run_id": run_id,
         "last_run_id": run_id, "tombstoned_at": None,
@@ -382,5 +383,6 @@ def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
     row.tombstoned_at = now
     row.title, row.text, row.url, row.author = None, "", None, None
     row.terms, row.types, row.strategies, row.text_hash = {}, [], [], None
+    row.tier, row.relevance_score = None, None
     row.duplicate_of, row.duplicate_kind, row.similarity = None, None, None
     return copies[0] if copies else None
