@@ -48,6 +48,7 @@ from plaint.render import (
 from plaint.report import build_report, render_html
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
+from plaint.sampling import check_sample
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
@@ -310,9 +311,8 @@ def candidates(
     posts without an author, authors who stated they are under 18.
     """
     _check_format(fmt)
-    if sample is not None and seed is None:
-        raise _fail("--sample needs --seed, so the same sample can be drawn again")
     with _reported_errors():
+        check_sample(sample, seed)
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
                                 _moment(since, "--since"))
         rows = list_candidates(Database(database_url(db)), load_pseudonymiser(), where)
@@ -433,12 +433,13 @@ def export(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
     stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
 ) -> None:
     """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it."""
     with _reported_errors():
         database = Database(database_url(db))
         pseudonym = load_pseudonymiser()
-        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified))
+        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force))
     _announce_new_key(pseudonym)
     if identified:
         typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)

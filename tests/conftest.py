@@ -73,3 +73,44 @@ def recordings() -> Path:
     if not RECORDINGS.is_dir():
         pytest.skip("../shared/recordings is not here")
     return RECORDINGS
+
+
+ROOT_USER = os.geteuid() == 0
+
+
+@pytest.fixture
+def read_only(tmp_path: Path):
+    """A real read-only folder, and a way to run `plaint` in it as a subprocess.
+
+    For an ordinary user the folder is chmod 0555. Root writes through any mode bits, so for root
+    the command runs in a private mount namespace where the folder is bound read-only (the kernel
+    then refuses every write with EROFS); where that cannot be set up the test is skipped."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    env = {**os.environ, "PLAINT_KEY_FILE": str(tmp_path / "keys" / "pseudonym.key"), "TYPER_USE_RICH": "0"}
+    prefix: list[str] = []
+    if ROOT_USER:
+        if not shutil.which("unshare"):
+            pytest.skip("running as root, where chmod does not stop writes, and unshare is not here")
+        prefix = ["unshare", "-m", "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"',
+                  str(folder)]
+        probe = subprocess.run([*prefix, "sh", "-c", 'touch "$0/probe"', str(folder)], capture_output=True)
+        if probe.returncode == 0 or (folder / "probe").exists():
+            pytest.skip("running as root, where chmod does not stop writes, and the read-only bind mount let one in")
+        if b"Read-only file system" not in probe.stderr:
+            pytest.skip(f"running as root, and a read-only bind mount is refused: {probe.stderr.decode().strip()}")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        if not ROOT_USER:
+            folder.chmod(0o555)
+        try:
+            return subprocess.run([*prefix, sys.executable, "-m", "plaint.cli", *args], cwd=tmp_path, env=env,
+                                  capture_output=True, text=True, timeout=120)
+        finally:
+            folder.chmod(0o755)
+
+    run.folder = folder  # type: ignore[attr-defined]
+    return run
