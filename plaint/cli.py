@@ -49,6 +49,7 @@ from plaint.report import build_report, render_html
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
 from plaint.sampling import check_sample
+from plaint.sorting import DATED_AHEAD, SUSPICIOUS
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
@@ -201,8 +202,10 @@ def import_files(
     if not as_json:
         for source, result in summary.platforms.items():
             formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
+            ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
             typer.echo(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
-                       f"{result.info.get('bad', 0)} bad")
+                       f"{result.info.get('bad', 0)} bad" + (f"; {ahead} dated after tomorrow (suspicious: "
+                                                             "check the file's dates and zone)" if ahead else ""))
             for problem in result.info.get("problems", [])[:10]:
                 typer.echo(f"  {problem['where']}: {problem['problem']}", err=True)
     _print_run(summary, as_json)

@@ -17,9 +17,10 @@ from plaint.pipeline import RunSummary
 from plaint.queries import Query
 
 FORMATS = ("table", "csv", "json")
-STAGE_ORDER = ("found", "repeat", "tos", "relevance", "language", "kept", "stored")
+STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored")
 STAGE_LABELS = {
     "found": "found",
+    "suspicious": "found, and suspicious (stored as found)",
     "repeat": "found again in this run (counted once)",
     "tos": "dropped by terms of service",
     "relevance": "dropped as not relevant",

@@ -8,7 +8,7 @@ import io
 import json
 import sqlite3
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -232,6 +232,20 @@ def test_one_bad_record_is_one_bad_record_and_the_rest_of_the_file_is_read(tmp_p
     assert "more than the 1,000,000 a post may hold" in problems["line 10"]
     with sqlite3.connect("study.db") as raw:
         assert sorted(raw.execute("select native_id from posts")) == [("t3_1",), ("t3_11",)]
+
+
+def test_posts_dated_after_tomorrow_are_counted_as_suspicious(tmp_path: Path) -> None:
+    soon = datetime.now(timezone.utc) + timedelta(hours=20)  # a zone ahead of UTC: not suspicious
+    path = write_lines(tmp_path / "hand.jsonl", [
+        hand("t3_1", created_at="2099-10-02T10:00:00+00:00"), hand("t3_2", created_at=soon.isoformat()),
+        hand("t3_3", created_at=str(int(datetime(2090, 1, 1, tzinfo=timezone.utc).timestamp()))),
+        hand("t3_4", created_at="2024-10-02T10:00:00+00:00")])
+    result = CliRunner().invoke(app, ["import", str(path), "--db", "study.db"])
+    assert result.exit_code == 0 and "4 records, 0 bad; 2 dated after tomorrow (suspicious" in result.output
+    report = json.loads(CliRunner().invoke(app, ["import", str(path), "--db", "study.db", "--json"]).stdout)
+    assert {"source": str(path), "stage": "suspicious", "outcome": "dated after tomorrow", "count": 2} in report["counts"]
+    with sqlite3.connect("study.db") as raw:
+        assert raw.execute("select count(*) from posts").fetchone() == (4,)  # stored as found, only counted
 
 
 def test_a_line_too_long_for_any_record_is_not_decoded() -> None:
