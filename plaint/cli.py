@@ -57,6 +57,7 @@ from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
+from plaint.tagstream import tag_requests
 from plaint.workers import default_workers
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
@@ -513,17 +514,12 @@ def tag(
     with _reported_errors():
         tagger = Tagger(load_config(keywords))
     bad = 0
-    for number, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ValueError('expected an object with a "text" string')
-        except ValueError as exc:
+    for request in tag_requests(getattr(sys.stdin, "buffer", sys.stdin)):
+        if request.record is None:
             bad += 1
-            typer.echo(f"plaint: stdin line {number}: skipped, {exc}", err=True)
+            typer.echo(f"plaint: stdin line {request.number}: skipped, {request.problem}", err=True)
             continue
+        record = request.record
         tags = tagger.tag(record["text"], record.get("title"), record.get("platform"), record.get("community"))
         record.update(relevant=tags.relevant, types=tags.types, strategies=tags.strategies)
         if explain:

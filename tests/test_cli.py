@@ -105,6 +105,19 @@ def test_tag_adds_codes_and_reports_bad_lines() -> None:
     assert "stdin line 2: skipped" in result.stderr
 
 
+def test_tag_reports_a_title_that_is_not_text_and_bytes_that_are_not_utf8_and_goes_on() -> None:
+    good = json.dumps({"text": "My Replika called me fat, so I gave it one star."}).encode()
+    lines = [json.dumps({"text": "my bot was sexist", "title": ["a", "list"]}).encode(), b'{"text": "caf\xe9 bot"}',
+             json.dumps({"text": "x", "platform": 7}).encode(), b'{"text": "half \\ud800 of it"}', good]
+    result = runner.invoke(app, ["tag"], input=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [json.loads(line)["types"] for line in result.stdout.splitlines()] == [["appearance"]]
+    assert 'stdin line 1: skipped, "title" must be a string' in result.stderr
+    assert "stdin line 2: skipped, not UTF-8 (byte 0xe9 at column 14)" in result.stderr
+    assert 'stdin line 3: skipped, "platform" must be a string' in result.stderr
+    assert "stdin line 4: skipped, holds '\\ud800', half of a character" in result.stderr
+
+
 def test_init_writes_an_editable_keywords_file_that_plaint_then_reads(tmp_path: Path) -> None:
     line = json.dumps({"text": "my AI companion was zorblax to me"}) + "\n"
     assert json.loads(run("tag", input=line).stdout)["relevant"] is False
