@@ -88,6 +88,14 @@ def _reported_errors() -> Iterator[None]:
         raise _fail(str(exc)) from None
 
 
+def _config(keywords: Path | None) -> Config:
+    """keywords.yaml, with a line on stderr for each thing in it that looks wrong but stops nothing."""
+    config = load_config(keywords)
+    for warning in config.warnings:
+        typer.echo(f"plaint: warning: {warning}", err=True)
+    return config
+
+
 @contextlib.contextmanager
 def _progress(quiet: bool) -> Iterator[Progress | None]:
     """Progress on a terminal only: under cron (no terminal) the run prints just its summary."""
@@ -157,7 +165,7 @@ def scrape(
     run holds the database), 5 stopped by SIGTERM or Ctrl-C after finishing its batch.
     """
     with _reported_errors():
-        config = load_config(keywords)
+        config = _config(keywords)
         sources = collector_sources(config, platform)
         summary = _locked_run(config, database_url(db), sources, "scrape", quiet or as_json, log_file, full)
     _print_run(summary, as_json)
@@ -194,7 +202,7 @@ def import_files(
     if not paths:
         raise _fail("name the files or folders to import (or use --template csv to start one)")
     with _reported_errors():
-        config = load_config(keywords)
+        config = _config(keywords)
         sources = import_sources(paths, platform, encoding, strict)
         if not sources:
             raise _fail("no files found in " + ", ".join(map(str, paths)))
@@ -229,7 +237,7 @@ def add(
     """Add one post. A public Tieba thread or Douban topic is fetched (robots.txt permitting) with
     its replies; any other post needs --text."""
     with _reported_errors():
-        config = load_config(keywords)
+        config = _config(keywords)
         when = _moment(created, "--created")
         if text is not None:
             where = platform or platform_of(url)
@@ -397,7 +405,7 @@ def sweep(
                         _print_sweep("reddit", sweep_reddit(store, reddit))
                 if "tiktok" in chosen:
                     try:
-                        tiktok = TikTokCollector.from_environment(load_config(None))
+                        tiktok = TikTokCollector.from_environment(_config(None))
                     except CollectorUnavailable as exc:
                         typer.echo(f"tiktok: skipped - {exc}")
                     else:
@@ -512,7 +520,7 @@ def tag(
     Each input line is an object with "text" and optionally "title", "platform", "community".
     """
     with _reported_errors():
-        tagger = Tagger(load_config(keywords))
+        tagger = Tagger(_config(keywords))
     bad = 0
     for request in tag_requests(getattr(sys.stdin, "buffer", sys.stdin)):
         if request.record is None:

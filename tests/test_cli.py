@@ -88,6 +88,21 @@ def test_a_bad_keywords_file_names_the_file_and_field(tmp_path: Path) -> None:
     assert result.exit_code == 2 and f"{bad}, line" in result.output and "not valid YAML" in result.output
 
 
+def test_an_empty_keywords_file_is_refused_and_a_misspelt_key_only_warned_about(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    result = run("import", "x.jsonl", "--keywords", str(empty))
+    assert result.exit_code == 2 and f"{empty}: the file is empty" in result.stderr
+    typo = tmp_path / "typo.yaml"
+    assert run("init").exit_code == 0
+    typo.write_text((tmp_path / "keywords.yaml").read_text(encoding="utf-8").replace("platforms:", "platfroms:"),
+                    encoding="utf-8")
+    line = json.dumps({"text": "My Replika called me fat, so I gave it one star."}) + "\n"
+    tagged = run("tag", "--keywords", str(typo), input=line)
+    assert tagged.exit_code == 0 and json.loads(tagged.stdout)["types"] == ["appearance"]
+    assert tagged.stderr.startswith(f"plaint: warning: {typo}: platfroms is not a setting plaint reads")
+
+
 def test_tag_adds_codes_and_reports_bad_lines() -> None:
     lines = "\n".join([
         json.dumps({"text": "My Replika called me fat, so I gave it one star.", "id": 7}),
