@@ -50,7 +50,7 @@ from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
 from plaint.sampling import check_sample
 from plaint.sorting import DATED_AHEAD, SUSPICIOUS
-from plaint.storage.database import Database, database_url, describe
+from plaint.storage.database import Database, StorageError, database_url, describe
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
@@ -84,6 +84,8 @@ def _reported_errors() -> Iterator[None]:
     """Turn the errors a researcher can fix into one line on stderr instead of a traceback."""
     try:
         yield
+    except StorageError as exc:  # the database cannot be opened or written: nothing (more) could run
+        raise _fail(str(exc), EXIT_NOTHING_RAN) from None
     except PlaintError as exc:
         raise _fail(str(exc)) from None
 
@@ -124,24 +126,37 @@ LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Appen
                                                        "(or file) with its counts.")]
 
 
+def _stopping_notice() -> None:
+    typer.echo("plaint: stopping after the batch in hand; a second Ctrl-C (or SIGTERM) stops at once", err=True)
+
+
 def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
                 log_file: Path | None, full: bool = True, workers: int = 0) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
+    pipeline: Pipeline | None = None
     try:
         # A scrape locks the platforms it searches; an import or add may write any platform.
         with RunLock(url, tuple(sources) if command == "scrape" else tuple(ALLOWED_ROUTES)):
-            store = Store(Database(url))
+            database = Database(url)
+            if database.was_empty:
+                typer.echo(f"note: {describe(url)} was an empty file (0 bytes); plaint made a new database in it",
+                           err=True)
+            store = Store(database)
             stale = store.mark_interrupted()
             if stale:
                 typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
                            err=True)
             pipeline = Pipeline(config, store, workers=workers)
             pipeline.full = full
-            with _progress(quiet) as progress, stop_on_signals(pipeline):
+            with _progress(quiet) as progress, stop_on_signals(pipeline, _stopping_notice):
                 pipeline.progress = progress or pipeline.progress
                 summary = pipeline.run(sources, command=command)
     except LockHeld as exc:
         raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    except KeyboardInterrupt:  # the second SIGTERM or Ctrl-C: stop now, the run marked
+        raise _fail(f"stopped at once by a second signal; the batch in hand was not stored; "
+                    f"{(pipeline and pipeline.stop_message) or 'the next run marks this one interrupted'}",
+                    EXIT_INTERRUPTED) from None
     if log_file is not None:
         append_log(log_file, summary, command)
     return summary
@@ -272,7 +287,7 @@ def runs(
     """The run history: when each scrape or import ran, how it ended, what it found and kept."""
     _check_format(fmt)
     with _reported_errors():
-        rows = recent_runs(Database(database_url(db)), limit)
+        rows = recent_runs(Database(database_url(db), create=False), limit)
     for row in rows:
         row["platforms"] = "; ".join(f"{name}: {info['status']}" for name, info in row["platforms"].items())
     write_rows(rows, ("id", "command", "status", "started_at", "ended_at", "found", "kept", "new", "platforms"),
@@ -284,7 +299,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """What the database holds: posts per platform, codes, copies, erased posts, recent runs."""
     with _reported_errors():
         url = database_url(db)
-        numbers = read_stats(Database(url))
+        numbers = read_stats(Database(url, create=False))
     if as_json:
         typer.echo(json.dumps({"database": describe(url), **numbers}, ensure_ascii=False, indent=2))
         return
@@ -329,7 +344,7 @@ def candidates(
         check_sample(sample, seed)
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
                                 _moment(since, "--since"))
-        rows = list_candidates(Database(database_url(db)), load_pseudonymiser(), where)
+        rows = list_candidates(Database(database_url(db), create=False), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)
     columns = ("platform", "handle", "profile_url", "message_url", "posts", "types", "strategies",
@@ -355,7 +370,7 @@ def contact(
     """Record an author's contact status (time-stamped), and show their contact history."""
     _check_format(fmt)
     with _reported_errors():
-        database = Database(database_url(db))
+        database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
         if status is None:
             platform, handle = resolve_author(database, author)
@@ -372,7 +387,7 @@ def forget(
 ) -> None:
     """Remove an author everywhere, at their request: posts erased, author deleted, do-not-contact."""
     with _reported_errors():
-        platform, handle, erased = forget_author(Database(database_url(db)), load_pseudonymiser(), author)
+        platform, handle, erased = forget_author(Database(database_url(db), create=False), load_pseudonymiser(), author)
     typer.echo(f"forgot {platform}:{handle}: {erased} posts erased (their ids kept so they are never collected "
                "again); on the do-not-contact list")
 
@@ -392,7 +407,7 @@ def sweep(
     if unknown:
         raise _fail(f"plaint sweeps {', '.join(sweepable)}, not {', '.join(unknown)}")
     with _reported_errors():
-        database = Database(database_url(db))
+        database = Database(database_url(db), create=False)
         try:
             with RunLock(database.url):
                 store = Store(database)
@@ -432,7 +447,7 @@ def list_copies(
     """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original."""
     _check_format(fmt)
     with _reported_errors():
-        rows = read_copies(Database(database_url(db)))
+        rows = read_copies(Database(database_url(db), create=False))
     columns = ("original_platform", "original_url", "copy_platform", "copy_community", "copy_url", "kind",
                "similarity", "text")
     write_rows(rows, columns, fmt, sys.stdout, title=f"{len(rows)} copies of earlier posts")
@@ -451,7 +466,7 @@ def export(
 ) -> None:
     """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it."""
     with _reported_errors():
-        database = Database(database_url(db))
+        database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
         result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force))
     _announce_new_key(pseudonym)
@@ -468,7 +483,7 @@ def report(
 ) -> None:
     """The corpus at a glance: found to kept, posts per type and platform, posts over time."""
     with _reported_errors():
-        data = build_report(Database(database_url(db)))
+        data = build_report(Database(database_url(db), create=False))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
                title="from found to kept")
     write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,

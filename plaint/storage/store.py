@@ -23,7 +23,7 @@ from plaint.queries import Query
 from plaint.storage import chunks, placeholder
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
-from plaint.storage.database import Database
+from plaint.storage.database import Database, StorageError
 from plaint.storage.dedup import TextIdentity, fingerprint
 from plaint.storage.models import (
     AuthorRow,
@@ -74,6 +74,23 @@ class Store:
             run.status, run.ended_at = status, _now()
             run.platforms, run.warnings = platforms, warnings
             self.save_counts(session, run_id, counts)
+
+    def end_run(self, run_id: int, status: str, platforms: dict[str, Any]) -> bool:
+        """Mark a run that could not finish (the database failed under it, or a second signal
+        stopped it at once): its status and end only, so its counts stay those of its last
+        committed batch, as its posts do. After a full disk the write-ahead log is truncated and
+        the mark tried once more. Returns whether it was written (if not, the next run marks the
+        run interrupted)."""
+        for attempt in range(2):
+            try:
+                with self.database.session() as session, session.begin():
+                    session.execute(update(RunRow).where(RunRow.id == run_id)
+                                    .values(status=status, ended_at=_now(), platforms=platforms))
+                return True
+            except StorageError:
+                if attempt == 0:
+                    self.database.make_room()
+        return False
 
     def save_counts(self, session: Session, run_id: int, counts: Counter[CountKey]) -> None:
         existing = {(r.source, r.stage, r.outcome): r
