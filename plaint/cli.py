@@ -385,11 +385,20 @@ def forget(
     author: Annotated[str, typer.Argument(help="platform:handle (or a handle found on one platform only).")],
     db: DbOption = None,
 ) -> None:
-    """Remove an author everywhere, at their request: posts erased, author deleted, do-not-contact."""
+    """Remove an author everywhere, at their request: posts erased, author deleted, do-not-contact.
+
+    Later posts of theirs are stored without them (README: Privacy). An author plaint has not
+    stored yet can be forgotten ahead, written platform:handle.
+    """
     with _reported_errors():
-        platform, handle, erased = forget_author(Database(database_url(db), create=False), load_pseudonymiser(), author)
+        database = Database(database_url(db), create=False)
+        try:
+            with RunLock(database.url, tuple(ALLOWED_ROUTES)):  # no run stores their posts meanwhile
+                platform, handle, erased = forget_author(database, load_pseudonymiser(), author)
+        except LockHeld as exc:
+            raise _fail(str(exc), EXIT_NOTHING_RAN) from None
     typer.echo(f"forgot {platform}:{handle}: {erased} posts erased (their ids kept so they are never collected "
-               "again); on the do-not-contact list")
+               "again); on the do-not-contact list, and any later post of theirs is stored without them")
 
 
 @app.command()

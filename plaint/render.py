@@ -17,7 +17,7 @@ from plaint.pipeline import RunSummary
 from plaint.queries import Query
 
 FORMATS = ("table", "csv", "json")
-STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored")
+STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored", "forgotten")
 STAGE_LABELS = {
     "found": "found",
     "suspicious": "found, and suspicious (stored as found)",
@@ -27,6 +27,7 @@ STAGE_LABELS = {
     "language": "dropped for language",
     "kept": "kept",
     "stored": "stored",
+    "forgotten": "by an author who asked to be forgotten",
 }
 
 

@@ -58,6 +58,8 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if not create and schema.current(self.engine) is None:
+            with self.engine.connect() as connection:
+                schema.refuse_foreign_tables(connection)
             raise ConfigError(f"{describe(url)} holds no plaint database yet; {_HOW_TO_MAKE}")
         schema.upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
