@@ -61,7 +61,38 @@ from plaint.tagstream import tag_requests
 from plaint.workers import default_workers
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode="markdown")
+
+
+def _flags_without_a_placeholder() -> None:
+    """typer's rich help writes `<bool>` after every flag, as if it took a value (`--force <bool>`):
+    a flag is shown as it is typed."""
+    option = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if option is None or shown is None:
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    option.display_type_rich = display_type_rich
+
+
+_flags_without_a_placeholder()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _everything(
+    show_version: Annotated[bool, typer.Option("--version", help="Print plaint's version and exit.",
+                                               callback=_print_version, is_eager=True)] = False,
+) -> None:
+    """Find public complaints about bias in AI companion apps, for research."""
 
 # Exit codes a cron job can act on.
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING_RAN, EXIT_INTERRUPTED = 0, 2, 3, 4, 5
@@ -176,8 +207,11 @@ def scrape(
 ) -> None:
     """Search the platforms with queries built from keywords.yaml; filter and store what is found.
 
-    Exit status: 0 every platform ran, 3 some were skipped or failed, 4 none could run (or another
-    run holds the database), 5 stopped by SIGTERM or Ctrl-C after finishing its batch.
+    Reddit, TikTok, Zhihu, Weibo and Douban, each with the credentials it needs (README: Platforms).
+
+    Exit status: 0 every platform ran; 2 a usage or configuration error; 3 some were skipped or
+    failed, the others stored; 4 none could run, the database cannot be opened or written, or
+    another run holds it; 5 stopped by SIGTERM or Ctrl-C.
     """
     with _reported_errors():
         config = _config(keywords)
@@ -204,10 +238,14 @@ def import_files(
     workers: Annotated[Optional[int], typer.Option("--workers", min=0, help="Processes that read and filter "
                                                    "files of 4 MB or more (default: one per core; 0: none).")] = None,
 ) -> None:
-    """Import captures, exports and hand-gathered posts (Zeeschuimer, MediaCrawler, Reddit archive
-    dumps, plaint's template) through the same filters and storage as a scrape.
+    """Import captures, exports and posts gathered by hand, through the filters and storage of a scrape.
 
-    Exit status: 0 every file was read, 3 some failed, 4 none could be read.
+    Zeeschuimer, MediaCrawler, Reddit archive dumps and plaint's own template (--template csv). A
+    bad record is reported with its line and the rest of the file is read.
+
+    Exit status: 0 every file was read (bad records are counted, not fatal); 2 a usage or
+    configuration error; 3 some files failed; 4 none could be read, the database cannot be opened
+    or written, or another run holds it; 5 stopped by SIGTERM or Ctrl-C.
     """
     if template is not None:
         if template not in ("csv", "jsonl"):
@@ -249,8 +287,14 @@ def add(
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Add one post. A public Tieba thread or Douban topic is fetched (robots.txt permitting) with
-    its replies; any other post needs --text."""
+    """Add one post: a Tieba thread or Douban topic is fetched, any other post needs --text.
+
+    The page is fetched only where robots.txt permits, and read with its replies.
+
+    Exit status: 0 stored; 2 a usage error (a page plaint will not fetch, no --platform); 4 the
+    page could not be read, the database cannot be opened or written, or another run holds it;
+    5 stopped by a signal.
+    """
     with _reported_errors():
         config = _config(keywords)
         when = _moment(created, "--created")
@@ -284,7 +328,10 @@ def runs(
     fmt: FormatOption = "table",
     limit: Annotated[int, typer.Option("--limit", help="How many of the latest runs.")] = 20,
 ) -> None:
-    """The run history: when each scrape or import ran, how it ended, what it found and kept."""
+    """The run history: when each scrape or import ran, how it ended, what it found and kept.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     _check_format(fmt)
     with _reported_errors():
         rows = recent_runs(Database(database_url(db), create=False), limit)
@@ -296,7 +343,10 @@ def runs(
 
 @app.command()
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """What the database holds: posts per platform, codes, copies, erased posts, recent runs."""
+    """What the database holds: posts per platform, codes, copies, erased posts, recent runs.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     with _reported_errors():
         url = database_url(db)
         numbers = read_stats(Database(url, create=False))
@@ -336,8 +386,11 @@ def candidates(
 ) -> None:
     """Authors of kept posts who may be invited to an interview, one row each.
 
-    Never listed: do-not-contact, authors whose posts were deleted, authors of locked threads,
-    posts without an author, authors who stated they are under 18.
+    Never listed: do-not-contact, forgotten authors, authors whose posts were deleted, authors of
+    locked threads, posts without an author, authors who stated they are under 18.
+
+    Exit status: 0 listed; 2 a usage error (a --sample below 1, no database at --db); 4 the
+    database cannot be opened.
     """
     _check_format(fmt)
     with _reported_errors():
@@ -367,7 +420,11 @@ def contact(
     db: DbOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Record an author's contact status (time-stamped), and show their contact history."""
+    """Record an author's contact status (time-stamped), and show their contact history.
+
+    Exit status: 0 done; 2 a usage error (an unknown author or status, no database at --db); 4 the
+    database cannot be opened or written.
+    """
     _check_format(fmt)
     with _reported_errors():
         database = Database(database_url(db), create=False)
@@ -389,6 +446,9 @@ def forget(
 
     Later posts of theirs are stored without them (README: Privacy). An author plaint has not
     stored yet can be forgotten ahead, written platform:handle.
+
+    Exit status: 0 forgotten; 2 a usage error (an unknown author, no database at --db); 4 the
+    database cannot be opened or written, or a run holds it.
     """
     with _reported_errors():
         database = Database(database_url(db), create=False)
@@ -407,9 +467,15 @@ def sweep(
                                                           "tieba (repeatable); default: all four.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Re-check stored posts and erase those deleted, removed or no longer public: Reddit through
-    its API (100 ids a request), Douban topics and Tieba threads by fetching them again (robots.txt
-    permitting). Reddit's terms require honouring deletions: run it at least weekly."""
+    """Re-check stored posts and erase those deleted, removed or no longer public.
+
+    Reddit through its API (100 ids a request), TikTok videos by id through the Research API (100 at
+    a time), Douban topics and Tieba threads by fetching them again (robots.txt permitting).
+    Reddit's terms require honouring deletions, TikTok's a refresh every 15 days: run it weekly.
+
+    Exit status: 0 done (a platform without credentials is skipped and said so); 2 a usage error
+    or no database at --db; 4 the database cannot be opened or written, or a run holds it.
+    """
     sweepable = ("reddit", "tiktok", "douban", "tieba")
     chosen = platform or list(sweepable)
     unknown = [p for p in chosen if p not in sweepable]
@@ -453,7 +519,10 @@ def list_copies(
     db: DbOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original."""
+    """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     _check_format(fmt)
     with _reported_errors():
         rows = read_copies(Database(database_url(db), create=False))
@@ -473,7 +542,14 @@ def export(
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
 ) -> None:
-    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it."""
+    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it.
+
+    The manifests are named after the whole file name (corpus.csv.manifest.json). An existing file
+    is never replaced without --force.
+
+    Exit status: 0 written; 2 a usage error (--out exists without --force, cannot be written, a
+    --sample below 1, no database at --db); 4 the database cannot be opened.
+    """
     with _reported_errors():
         database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
@@ -490,7 +566,10 @@ def report(
     db: DbOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
 ) -> None:
-    """The corpus at a glance: found to kept, posts per type and platform, posts over time."""
+    """The corpus at a glance: found to kept, posts per type and platform, posts over time.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     with _reported_errors():
         data = build_report(Database(database_url(db), create=False))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
@@ -512,7 +591,13 @@ def _announce_new_key(pseudonym: Pseudonymiser) -> None:
 
 @app.command()
 def demo(as_json: JsonOption = False) -> None:
-    """Run the whole pipeline on recorded Reddit answers: no network, no credentials."""
+    """Run the whole pipeline on recorded Reddit answers: no network, no credentials.
+
+    It writes plaint-demo.db (or $PLAINT_DB) and plaint-demo-corpus.csv here, replacing its own
+    earlier ones.
+
+    Exit status: 0 done; 4 the database cannot be opened or written.
+    """
     with _reported_errors():
         url = database_url(os.environ.get("PLAINT_DB") or DEMO_DB)
         pseudonym = load_pseudonymiser()
@@ -538,10 +623,13 @@ def tag(
     keywords: KeywordsOption = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the terms that fired.")] = False,
 ) -> None:
-    """Suggest codes for posts gathered by hand: JSON lines in on stdin, the same lines out with
-    `relevant`, `types` and `strategies` added.
+    """Suggest codes for posts gathered by hand: JSON lines in on stdin, the same lines out, tagged.
 
-    Each input line is an object with "text" and optionally "title", "platform", "community".
+    Each input line is an object with "text" and optionally "title", "platform", "community";
+    `relevant`, `types` and `strategies` are added to it.
+
+    Exit status: 0 every line tagged; 1 some lines were skipped (each is named on stderr); 2 a
+    keywords.yaml error.
     """
     with _reported_errors():
         tagger = Tagger(_config(keywords))
@@ -563,7 +651,10 @@ def tag(
 
 @app.command()
 def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
-    """Write the default keywords.yaml here, to edit: plaint reads ./keywords.yaml from then on."""
+    """Write the default keywords.yaml here, to edit: plaint reads ./keywords.yaml from then on.
+
+    Exit status: 0 written; 2 keywords.yaml exists (use --force to replace it).
+    """
     target = Path("keywords.yaml")
     if target.exists() and not force:
         raise _fail(f"{target.resolve()} exists; edit it, or use --force to replace it")
@@ -577,7 +668,11 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Bring the database's schema up to this plaint's (SQLite or PostgreSQL); safe to repeat."""
+    """Bring the database's schema up to this plaint's (SQLite or PostgreSQL); safe to repeat.
+
+    It makes the database if there is none. Exit status: 0 done; 2 a usage error; 4 the database
+    cannot be opened or written.
+    """
     with _reported_errors():
         url = database_url(db)
         database = Database(url)  # opening runs the migrations

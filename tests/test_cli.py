@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, app
 
+ROOT = Path(__file__).resolve().parents[1]
+
 runner = CliRunner()
 
 
@@ -143,3 +145,42 @@ def test_init_writes_an_editable_keywords_file_that_plaint_then_reads(tmp_path: 
     tagged = json.loads(run("tag", "--explain", input=line).stdout)
     assert tagged["relevant"] is True and tagged["explain"]["terms"]["bias"] == ["zorblax"]
     assert run("init").exit_code == 2  # never overwrites without --force
+
+
+COMMANDS = ("scrape", "import", "add", "runs", "stats", "candidates", "contact", "forget", "sweep", "copies",
+            "export", "report", "demo", "tag", "init")
+
+
+def test_version_is_a_global_option_and_a_command() -> None:
+    from plaint import __version__
+
+    for args in (["--version"], ["version"]):
+        result = run(*args)
+        assert result.exit_code == 0 and result.output == f"{__version__}\n"
+
+
+def test_every_command_help_lists_its_exit_statuses_and_shows_flags_as_typed() -> None:
+    for command in (*([c] for c in COMMANDS), ["db", "upgrade"]):
+        text = run(*command, "--help").output
+        assert "Exit status: 0" in text, command
+        assert "<bool>" not in text, command
+    assert "--identified " in run("export", "--help").output
+    assert "TikTok" in run("sweep", "--help").output
+
+
+def test_the_demo_outputs_are_left_out_of_a_commit(tmp_path: Path) -> None:
+    import fnmatch
+
+    assert run("demo").exit_code == 0
+    patterns = [line for line in (ROOT / ".gitignore").read_text().splitlines() if line and not line.startswith("#")]
+    made = [p.name for p in tmp_path.iterdir() if p.name.startswith("plaint-demo")]
+    assert {"plaint-demo.db", "plaint-demo-corpus.csv", "plaint-demo-corpus.csv.manifest.json",
+            "plaint-demo-corpus.csv.methods.md"} <= set(made)
+    assert [name for name in made if not any(fnmatch.fnmatch(name, p) for p in patterns)] == []
+
+
+def test_the_readme_states_the_python_plaint_needs() -> None:
+    import tomllib
+
+    needed = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert needed == ">=3.11" and "Python 3.11 or newer" in (ROOT / "README.md").read_text(encoding="utf-8")
