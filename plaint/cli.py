@@ -189,7 +189,11 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
                     f"{(pipeline and pipeline.stop_message) or 'the next run marks this one interrupted'}",
                     EXIT_INTERRUPTED) from None
     if log_file is not None:
-        append_log(log_file, summary, command)
+        try:
+            append_log(log_file, summary, command)
+        except OSError as exc:  # the run is stored; only its log line is missing
+            typer.echo(f"plaint: warning: cannot append to --log-file {log_file} ({exc.strerror or exc}); the run "
+                       f"itself is stored (plaint runs)", err=True)
     return summary
 
 
@@ -579,7 +583,10 @@ def report(
     months = [{"month": m, **{p: data["by_month"][p].get(m, 0) for p in data["platforms"]}} for m in data["months"]]
     write_rows(months, ("month", *data["platforms"]), "table", sys.stdout, title="posts per month")
     if out is not None:
-        out.write_text(render_html(data), encoding="utf-8")
+        try:
+            out.write_text(render_html(data), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write --out {out} ({exc.strerror or exc}); name a file in a folder you can write") from None
         typer.echo(f"wrote {out}")
 
 
@@ -658,7 +665,11 @@ def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an exist
     target = Path("keywords.yaml")
     if target.exists() and not force:
         raise _fail(f"{target.resolve()} exists; edit it, or use --force to replace it")
-    target.write_text(default_keywords_text(), encoding="utf-8")
+    try:
+        target.write_text(default_keywords_text(), encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {target.resolve()} ({exc.strerror or exc}); run plaint init in a folder you "
+                    "can write") from None
     typer.echo(f"wrote {target.resolve()}")
 
 

@@ -116,3 +116,18 @@ def test_a_postgresql_server_that_does_not_answer_is_one_line(tmp_path: Path, co
     assert result.exit_code == EXIT_NOTHING_RAN and one_line(result.stderr), result.output
     assert "cannot reach the PostgreSQL database postgresql+psycopg://plaint:***@127.0.0.1" in result.stderr
     assert "Connection refused" in result.stderr and "hunter2" not in result.output
+
+
+def test_other_files_plaint_writes_fail_in_one_line_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    source = posts_file(tmp_path / "p.jsonl")
+    assert runner.invoke(app, ["import", str(source), "--db", "study.db"]).exit_code == 0
+    report = runner.invoke(app, ["report", "--db", "study.db", "--out", "notes.txt/report.html"])
+    assert report.exit_code == EXIT_USAGE and one_line(report.stderr) and "cannot write --out" in report.stderr
+    logged = runner.invoke(app, ["import", str(source), "--db", "study.db", "--log-file", "notes.txt/plaint.log"])
+    assert logged.exit_code == 0 and "cannot append to --log-file notes.txt/plaint.log" in logged.stderr
+    monkeypatch.setenv("PLAINT_KEY_FILE", str(tmp_path / "notes.txt" / "pseudonym.key"))
+    keyless = runner.invoke(app, ["candidates", "--db", "study.db"])
+    assert keyless.exit_code == EXIT_USAGE and one_line(keyless.stderr), keyless.output
+    assert "cannot create the pseudonym key file" in keyless.stderr and "PLAINT_KEY_FILE" in keyless.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"

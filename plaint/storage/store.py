@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from plaint import __version__
 from plaint.post import Annotations, Author, Post
+from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.queries import Query
 from plaint.storage import chunks, placeholder
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
-from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.storage.database import Database, StorageError, describe
 from plaint.storage.dedup import TextIdentity, fingerprint
 from plaint.storage.forgotten import Forgotten, remember
