@@ -64,3 +64,24 @@ def posts(count: int, seed: int = 7, relevant_share: float = 0.04, repost_share:
         yield {"id": f"p{i}", "platform": rng.choice(["reddit", "weibo", "xiaohongshu", "douban"]),
                "community": rng.choice(COMMUNITIES), "title": None, "text": text,
                "author": f"user{rng.randrange(count // 3 + 1)}", "created_utc": 1_760_000_000 + i * 37}
+
+
+# Complaints written from one template, as a campaign, a bot or a copied form letter makes them:
+# each shares most of its text with every other (character 4-gram Jaccard about 0.55 to 0.65), so
+# none is a near copy of another, yet they share MinHash band keys by the thousand.
+TEMPLATE_EN = ("My Character.AI bot keeps telling my persona that women should stay home and leave the big "
+               "decisions to men, and when I push back it says I am being emotional. ")
+TEMPLATE_ZH = "星野的AI男友一直说女生就该在家带孩子，我反驳他就说我太情绪化了，真的很无语，重新生成也没用。"
+
+
+def similar_posts(count: int, seed: int = 11) -> Iterator[dict]:
+    """Post-shaped dicts (as `posts` gives) from the two templates, each with its own tail."""
+    rng = random.Random(seed)
+    for i in range(count):
+        if i % 2:
+            text = TEMPLATE_ZH + "".join(rng.choice(HANZI) for _ in range(14))
+        else:
+            text = TEMPLATE_EN + " ".join(rng.choice(WORDS_EN) for _ in range(12)) + f" #{rng.randrange(100_000)}"
+        yield {"id": f"s{i}", "platform": rng.choice(["reddit", "weibo", "xiaohongshu", "douban"]),
+               "community": None, "title": None, "text": text, "author": f"user{i}",
+               "created_utc": 1_760_000_000 + i * 37}

@@ -48,17 +48,51 @@ from plaint.render import (
 from plaint.report import build_report, render_html
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
-from plaint.storage.database import Database, database_url, describe
+from plaint.sampling import check_sample
+from plaint.sorting import DATED_AHEAD, SUSPICIOUS
+from plaint.storage.database import Database, StorageError, database_url, describe
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
+from plaint.tagstream import tag_requests
 from plaint.workers import default_workers
 
 app = typer.Typer(help="Find public complaints about bias in AI companion apps, for research.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode="markdown")
+
+
+def _flags_without_a_placeholder() -> None:
+    """typer's rich help writes `<bool>` after every flag, as if it took a value (`--force <bool>`):
+    a flag is shown as it is typed."""
+    option = getattr(typer.core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if option is None or shown is None:
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    option.display_type_rich = display_type_rich
+
+
+_flags_without_a_placeholder()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _everything(
+    show_version: Annotated[bool, typer.Option("--version", help="Print plaint's version and exit.",
+                                               callback=_print_version, is_eager=True)] = False,
+) -> None:
+    """Find public complaints about bias in AI companion apps, for research."""
 
 # Exit codes a cron job can act on.
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING_RAN, EXIT_INTERRUPTED = 0, 2, 3, 4, 5
@@ -81,8 +115,18 @@ def _reported_errors() -> Iterator[None]:
     """Turn the errors a researcher can fix into one line on stderr instead of a traceback."""
     try:
         yield
+    except StorageError as exc:  # the database cannot be opened or written: nothing (more) could run
+        raise _fail(str(exc), EXIT_NOTHING_RAN) from None
     except PlaintError as exc:
         raise _fail(str(exc)) from None
+
+
+def _config(keywords: Path | None) -> Config:
+    """keywords.yaml, with a line on stderr for each thing in it that looks wrong but stops nothing."""
+    config = load_config(keywords)
+    for warning in config.warnings:
+        typer.echo(f"plaint: warning: {warning}", err=True)
+    return config
 
 
 @contextlib.contextmanager
@@ -113,26 +157,43 @@ LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Appen
                                                        "(or file) with its counts.")]
 
 
+def _stopping_notice() -> None:
+    typer.echo("plaint: stopping after the batch in hand; a second Ctrl-C (or SIGTERM) stops at once", err=True)
+
+
 def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
                 log_file: Path | None, full: bool = True, workers: int = 0) -> RunSummary:
     """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
+    pipeline: Pipeline | None = None
     try:
         # A scrape locks the platforms it searches; an import or add may write any platform.
         with RunLock(url, tuple(sources) if command == "scrape" else tuple(ALLOWED_ROUTES)):
-            store = Store(Database(url))
+            database = Database(url)
+            if database.was_empty:
+                typer.echo(f"note: {describe(url)} was an empty file (0 bytes); plaint made a new database in it",
+                           err=True)
+            store = Store(database)
             stale = store.mark_interrupted()
             if stale:
                 typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
                            err=True)
             pipeline = Pipeline(config, store, workers=workers)
             pipeline.full = full
-            with _progress(quiet) as progress, stop_on_signals(pipeline):
+            with _progress(quiet) as progress, stop_on_signals(pipeline, _stopping_notice):
                 pipeline.progress = progress or pipeline.progress
                 summary = pipeline.run(sources, command=command)
     except LockHeld as exc:
         raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    except KeyboardInterrupt:  # the second SIGTERM or Ctrl-C: stop now, the run marked
+        raise _fail(f"stopped at once by a second signal; the batch in hand was not stored; "
+                    f"{(pipeline and pipeline.stop_message) or 'the next run marks this one interrupted'}",
+                    EXIT_INTERRUPTED) from None
     if log_file is not None:
-        append_log(log_file, summary, command)
+        try:
+            append_log(log_file, summary, command)
+        except OSError as exc:  # the run is stored; only its log line is missing
+            typer.echo(f"plaint: warning: cannot append to --log-file {log_file} ({exc.strerror or exc}); the run "
+                       f"itself is stored (plaint runs)", err=True)
     return summary
 
 
@@ -150,11 +211,14 @@ def scrape(
 ) -> None:
     """Search the platforms with queries built from keywords.yaml; filter and store what is found.
 
-    Exit status: 0 every platform ran, 3 some were skipped or failed, 4 none could run (or another
-    run holds the database), 5 stopped by SIGTERM or Ctrl-C after finishing its batch.
+    Reddit, TikTok, Zhihu, Weibo and Douban, each with the credentials it needs (README: Platforms).
+
+    Exit status: 0 every platform ran; 2 a usage or configuration error; 3 some were skipped or
+    failed, the others stored; 4 none could run, the database cannot be opened or written, or
+    another run holds it; 5 stopped by SIGTERM or Ctrl-C.
     """
     with _reported_errors():
-        config = load_config(keywords)
+        config = _config(keywords)
         sources = collector_sources(config, platform)
         summary = _locked_run(config, database_url(db), sources, "scrape", quiet or as_json, log_file, full)
     _print_run(summary, as_json)
@@ -178,10 +242,14 @@ def import_files(
     workers: Annotated[Optional[int], typer.Option("--workers", min=0, help="Processes that read and filter "
                                                    "files of 4 MB or more (default: one per core; 0: none).")] = None,
 ) -> None:
-    """Import captures, exports and hand-gathered posts (Zeeschuimer, MediaCrawler, Reddit archive
-    dumps, plaint's template) through the same filters and storage as a scrape.
+    """Import captures, exports and posts gathered by hand, through the filters and storage of a scrape.
 
-    Exit status: 0 every file was read, 3 some failed, 4 none could be read.
+    Zeeschuimer, MediaCrawler, Reddit archive dumps and plaint's own template (--template csv). A
+    bad record is reported with its line and the rest of the file is read.
+
+    Exit status: 0 every file was read (bad records are counted, not fatal); 2 a usage or
+    configuration error; 3 some files failed; 4 none could be read, the database cannot be opened
+    or written, or another run holds it; 5 stopped by SIGTERM or Ctrl-C.
     """
     if template is not None:
         if template not in ("csv", "jsonl"):
@@ -191,7 +259,7 @@ def import_files(
     if not paths:
         raise _fail("name the files or folders to import (or use --template csv to start one)")
     with _reported_errors():
-        config = load_config(keywords)
+        config = _config(keywords)
         sources = import_sources(paths, platform, encoding, strict)
         if not sources:
             raise _fail("no files found in " + ", ".join(map(str, paths)))
@@ -200,8 +268,10 @@ def import_files(
     if not as_json:
         for source, result in summary.platforms.items():
             formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
+            ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
             typer.echo(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
-                       f"{result.info.get('bad', 0)} bad")
+                       f"{result.info.get('bad', 0)} bad" + (f"; {ahead} dated after tomorrow (suspicious: "
+                                                             "check the file's dates and zone)" if ahead else ""))
             for problem in result.info.get("problems", [])[:10]:
                 typer.echo(f"  {problem['where']}: {problem['problem']}", err=True)
     _print_run(summary, as_json)
@@ -221,10 +291,16 @@ def add(
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Add one post. A public Tieba thread or Douban topic is fetched (robots.txt permitting) with
-    its replies; any other post needs --text."""
+    """Add one post: a Tieba thread or Douban topic is fetched, any other post needs --text.
+
+    The page is fetched only where robots.txt permits, and read with its replies.
+
+    Exit status: 0 stored; 2 a usage error (a page plaint will not fetch, no --platform); 4 the
+    page could not be read, the database cannot be opened or written, or another run holds it;
+    5 stopped by a signal.
+    """
     with _reported_errors():
-        config = load_config(keywords)
+        config = _config(keywords)
         when = _moment(created, "--created")
         if text is not None:
             where = platform or platform_of(url)
@@ -243,9 +319,11 @@ def _moment(value: str | None, option: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     except ValueError:
         raise _fail(f"{option} {value!r}: write it as 2026-10-02 or 2026-10-02T21:14+08:00") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    except OverflowError:
+        raise _fail(f"{option} {value!r}: in UTC that falls outside the years 1 to 9999") from None
 
 
 @app.command()
@@ -254,10 +332,13 @@ def runs(
     fmt: FormatOption = "table",
     limit: Annotated[int, typer.Option("--limit", help="How many of the latest runs.")] = 20,
 ) -> None:
-    """The run history: when each scrape or import ran, how it ended, what it found and kept."""
+    """The run history: when each scrape or import ran, how it ended, what it found and kept.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     _check_format(fmt)
     with _reported_errors():
-        rows = recent_runs(Database(database_url(db)), limit)
+        rows = recent_runs(Database(database_url(db), create=False), limit)
     for row in rows:
         row["platforms"] = "; ".join(f"{name}: {info['status']}" for name, info in row["platforms"].items())
     write_rows(rows, ("id", "command", "status", "started_at", "ended_at", "found", "kept", "new", "platforms"),
@@ -266,10 +347,13 @@ def runs(
 
 @app.command()
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """What the database holds: posts per platform, codes, copies, erased posts, recent runs."""
+    """What the database holds: posts per platform, codes, copies, erased posts, recent runs.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     with _reported_errors():
         url = database_url(db)
-        numbers = read_stats(Database(url))
+        numbers = read_stats(Database(url, create=False))
     if as_json:
         typer.echo(json.dumps({"database": describe(url), **numbers}, ensure_ascii=False, indent=2))
         return
@@ -306,16 +390,18 @@ def candidates(
 ) -> None:
     """Authors of kept posts who may be invited to an interview, one row each.
 
-    Never listed: do-not-contact, authors whose posts were deleted, authors of locked threads,
-    posts without an author, authors who stated they are under 18.
+    Never listed: do-not-contact, forgotten authors, authors whose posts were deleted, authors of
+    locked threads, posts without an author, authors who stated they are under 18.
+
+    Exit status: 0 listed; 2 a usage error (a --sample below 1, no database at --db); 4 the
+    database cannot be opened.
     """
     _check_format(fmt)
-    if sample is not None and seed is None:
-        raise _fail("--sample needs --seed, so the same sample can be drawn again")
     with _reported_errors():
+        check_sample(sample, seed)
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
                                 _moment(since, "--since"))
-        rows = list_candidates(Database(database_url(db)), load_pseudonymiser(), where)
+        rows = list_candidates(Database(database_url(db), create=False), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)
     columns = ("platform", "handle", "profile_url", "message_url", "posts", "types", "strategies",
@@ -338,10 +424,14 @@ def contact(
     db: DbOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Record an author's contact status (time-stamped), and show their contact history."""
+    """Record an author's contact status (time-stamped), and show their contact history.
+
+    Exit status: 0 done; 2 a usage error (an unknown author or status, no database at --db); 4 the
+    database cannot be opened or written.
+    """
     _check_format(fmt)
     with _reported_errors():
-        database = Database(database_url(db))
+        database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
         if status is None:
             platform, handle = resolve_author(database, author)
@@ -356,11 +446,23 @@ def forget(
     author: Annotated[str, typer.Argument(help="platform:handle (or a handle found on one platform only).")],
     db: DbOption = None,
 ) -> None:
-    """Remove an author everywhere, at their request: posts erased, author deleted, do-not-contact."""
+    """Remove an author everywhere, at their request: posts erased, author deleted, do-not-contact.
+
+    Later posts of theirs are stored without them (README: Privacy). An author plaint has not
+    stored yet can be forgotten ahead, written platform:handle.
+
+    Exit status: 0 forgotten; 2 a usage error (an unknown author, no database at --db); 4 the
+    database cannot be opened or written, or a run holds it.
+    """
     with _reported_errors():
-        platform, handle, erased = forget_author(Database(database_url(db)), load_pseudonymiser(), author)
+        database = Database(database_url(db), create=False)
+        try:
+            with RunLock(database.url, tuple(ALLOWED_ROUTES)):  # no run stores their posts meanwhile
+                platform, handle, erased = forget_author(database, load_pseudonymiser(), author)
+        except LockHeld as exc:
+            raise _fail(str(exc), EXIT_NOTHING_RAN) from None
     typer.echo(f"forgot {platform}:{handle}: {erased} posts erased (their ids kept so they are never collected "
-               "again); on the do-not-contact list")
+               "again); on the do-not-contact list, and any later post of theirs is stored without them")
 
 
 @app.command()
@@ -369,16 +471,22 @@ def sweep(
                                                           "tieba (repeatable); default: all four.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Re-check stored posts and erase those deleted, removed or no longer public: Reddit through
-    its API (100 ids a request), Douban topics and Tieba threads by fetching them again (robots.txt
-    permitting). Reddit's terms require honouring deletions: run it at least weekly."""
+    """Re-check stored posts and erase those deleted, removed or no longer public.
+
+    Reddit through its API (100 ids a request), TikTok videos by id through the Research API (100 at
+    a time), Douban topics and Tieba threads by fetching them again (robots.txt permitting).
+    Reddit's terms require honouring deletions, TikTok's a refresh every 15 days: run it weekly.
+
+    Exit status: 0 done (a platform without credentials is skipped and said so); 2 a usage error
+    or no database at --db; 4 the database cannot be opened or written, or a run holds it.
+    """
     sweepable = ("reddit", "tiktok", "douban", "tieba")
     chosen = platform or list(sweepable)
     unknown = [p for p in chosen if p not in sweepable]
     if unknown:
         raise _fail(f"plaint sweeps {', '.join(sweepable)}, not {', '.join(unknown)}")
     with _reported_errors():
-        database = Database(database_url(db))
+        database = Database(database_url(db), create=False)
         try:
             with RunLock(database.url):
                 store = Store(database)
@@ -391,7 +499,7 @@ def sweep(
                         _print_sweep("reddit", sweep_reddit(store, reddit))
                 if "tiktok" in chosen:
                     try:
-                        tiktok = TikTokCollector.from_environment(load_config(None))
+                        tiktok = TikTokCollector.from_environment(_config(None))
                     except CollectorUnavailable as exc:
                         typer.echo(f"tiktok: skipped - {exc}")
                     else:
@@ -415,10 +523,13 @@ def list_copies(
     db: DbOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original."""
+    """Reposts found: each copy (exact, or near: 80% of its text's 4-grams shared) and its original.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     _check_format(fmt)
     with _reported_errors():
-        rows = read_copies(Database(database_url(db)))
+        rows = read_copies(Database(database_url(db), create=False))
     columns = ("original_platform", "original_url", "copy_platform", "copy_community", "copy_url", "kind",
                "similarity", "text")
     write_rows(rows, columns, fmt, sys.stdout, title=f"{len(rows)} copies of earlier posts")
@@ -433,12 +544,20 @@ def export(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
     stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
 ) -> None:
-    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it."""
+    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it.
+
+    The manifests are named after the whole file name (corpus.csv.manifest.json). An existing file
+    is never replaced without --force.
+
+    Exit status: 0 written; 2 a usage error (--out exists without --force, cannot be written, a
+    --sample below 1, no database at --db); 4 the database cannot be opened.
+    """
     with _reported_errors():
-        database = Database(database_url(db))
+        database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
-        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified))
+        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force))
     _announce_new_key(pseudonym)
     if identified:
         typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)
@@ -451,9 +570,12 @@ def report(
     db: DbOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
 ) -> None:
-    """The corpus at a glance: found to kept, posts per type and platform, posts over time."""
+    """The corpus at a glance: found to kept, posts per type and platform, posts over time.
+
+    Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
+    """
     with _reported_errors():
-        data = build_report(Database(database_url(db)))
+        data = build_report(Database(database_url(db), create=False))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
                title="from found to kept")
     write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,
@@ -461,7 +583,10 @@ def report(
     months = [{"month": m, **{p: data["by_month"][p].get(m, 0) for p in data["platforms"]}} for m in data["months"]]
     write_rows(months, ("month", *data["platforms"]), "table", sys.stdout, title="posts per month")
     if out is not None:
-        out.write_text(render_html(data), encoding="utf-8")
+        try:
+            out.write_text(render_html(data), encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write --out {out} ({exc.strerror or exc}); name a file in a folder you can write") from None
         typer.echo(f"wrote {out}")
 
 
@@ -473,7 +598,13 @@ def _announce_new_key(pseudonym: Pseudonymiser) -> None:
 
 @app.command()
 def demo(as_json: JsonOption = False) -> None:
-    """Run the whole pipeline on recorded Reddit answers: no network, no credentials."""
+    """Run the whole pipeline on recorded Reddit answers: no network, no credentials.
+
+    It writes plaint-demo.db (or $PLAINT_DB) and plaint-demo-corpus.csv here, replacing its own
+    earlier ones.
+
+    Exit status: 0 done; 4 the database cannot be opened or written.
+    """
     with _reported_errors():
         url = database_url(os.environ.get("PLAINT_DB") or DEMO_DB)
         pseudonym = load_pseudonymiser()
@@ -499,25 +630,23 @@ def tag(
     keywords: KeywordsOption = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the terms that fired.")] = False,
 ) -> None:
-    """Suggest codes for posts gathered by hand: JSON lines in on stdin, the same lines out with
-    `relevant`, `types` and `strategies` added.
+    """Suggest codes for posts gathered by hand: JSON lines in on stdin, the same lines out, tagged.
 
-    Each input line is an object with "text" and optionally "title", "platform", "community".
+    Each input line is an object with "text" and optionally "title", "platform", "community";
+    `relevant`, `types` and `strategies` are added to it.
+
+    Exit status: 0 every line tagged; 1 some lines were skipped (each is named on stderr); 2 a
+    keywords.yaml error.
     """
     with _reported_errors():
-        tagger = Tagger(load_config(keywords))
+        tagger = Tagger(_config(keywords))
     bad = 0
-    for number, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ValueError('expected an object with a "text" string')
-        except ValueError as exc:
+    for request in tag_requests(getattr(sys.stdin, "buffer", sys.stdin)):
+        if request.record is None:
             bad += 1
-            typer.echo(f"plaint: stdin line {number}: skipped, {exc}", err=True)
+            typer.echo(f"plaint: stdin line {request.number}: skipped, {request.problem}", err=True)
             continue
+        record = request.record
         tags = tagger.tag(record["text"], record.get("title"), record.get("platform"), record.get("community"))
         record.update(relevant=tags.relevant, types=tags.types, strategies=tags.strategies)
         if explain:
@@ -529,11 +658,18 @@ def tag(
 
 @app.command()
 def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
-    """Write the default keywords.yaml here, to edit: plaint reads ./keywords.yaml from then on."""
+    """Write the default keywords.yaml here, to edit: plaint reads ./keywords.yaml from then on.
+
+    Exit status: 0 written; 2 keywords.yaml exists (use --force to replace it).
+    """
     target = Path("keywords.yaml")
     if target.exists() and not force:
         raise _fail(f"{target.resolve()} exists; edit it, or use --force to replace it")
-    target.write_text(default_keywords_text(), encoding="utf-8")
+    try:
+        target.write_text(default_keywords_text(), encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {target.resolve()} ({exc.strerror or exc}); run plaint init in a folder you "
+                    "can write") from None
     typer.echo(f"wrote {target.resolve()}")
 
 
@@ -543,7 +679,11 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
-    """Bring the database's schema up to this plaint's (SQLite or PostgreSQL); safe to repeat."""
+    """Bring the database's schema up to this plaint's (SQLite or PostgreSQL); safe to repeat.
+
+    It makes the database if there is none. Exit status: 0 done; 2 a usage error; 4 the database
+    cannot be opened or written.
+    """
     with _reported_errors():
         url = database_url(db)
         database = Database(url)  # opening runs the migrations

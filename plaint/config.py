@@ -6,8 +6,11 @@ shipped inside the package. Every mistake is reported with the file and the dott
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 import yaml
 
 from plaint.errors import ConfigError
+from plaint.filters.language import known_codes
 
 TYPE_CODES = ("misogyny", "lgbtq", "appearance", "ableism", "racism", "socioeconomic")
 IDENTITY_GROUPS = ("gender", "pronouns", "sexuality", "body", "race", "disability", "religion", "class")
@@ -114,6 +118,17 @@ class Config:
     douban: DoubanSettings = field(default_factory=DoubanSettings)
     tos: TosSettings = field(default_factory=TosSettings)
     screening: ScreeningSettings = field(default_factory=ScreeningSettings)
+    # What looked wrong but did not stop plaint (a misspelt key, a language code no one uses):
+    # the command prints each on stderr.
+    warnings: tuple[str, ...] = ()
+
+
+# The sections and settings keywords.yaml may hold; any other name is most likely misspelt.
+TOP_LEVEL = ("languages", "companion", "bias", "complaint", "exclude", "identity", "persona", "overriding",
+             "objection", "card", "types", "strategies", "search", "platforms", "tos", "screening")
+COMPANION = ("apps", "terms", "communities")
+PLATFORMS = {"reddit": RedditSettings, "tiktok": TikTokSettings, "zhihu": ZhihuSettings, "weibo": WeiboSettings,
+             "douban": DoubanSettings}
 
 
 def default_keywords_text() -> str:
@@ -145,27 +160,37 @@ def load_config(path: Path | None = None) -> Config:
     found = find_keywords_file(path)
     if found is None:
         return default_config()
-    return parse_config(found.read_text(encoding="utf-8-sig"), source=str(found))
+    raw = found.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{found}, line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8 "
+                          "(your editor's \"Save with encoding\")") from None
+    return parse_config(text, source=str(found))
 
 
 def parse_config(text: str, source: str) -> Config:
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
         raise ConfigError(f"{source}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if data is None:
+        raise ConfigError(f"{source}: the file is empty; plaint needs at least its companion and types sections "
+                          "(plaint init writes the default to start from)")
     reader = _Reader(source)
-    root = reader.mapping(data, "")
-    companion = reader.mapping(root.get("companion", {}), "companion")
-    platforms = reader.mapping(root.get("platforms", {}), "platforms")
-    reddit = reader.mapping(platforms.get("reddit", {}), "platforms.reddit")
-    tiktok = reader.mapping(platforms.get("tiktok", {}), "platforms.tiktok")
-    zhihu = reader.mapping(platforms.get("zhihu", {}), "platforms.zhihu")
-    weibo = reader.mapping(platforms.get("weibo", {}), "platforms.weibo")
-    douban = reader.mapping(platforms.get("douban", {}), "platforms.douban")
-    tos = reader.mapping(root.get("tos", {}), "tos")
-    screening = reader.mapping(root.get("screening", {}), "screening")
+    root = reader.known(reader.mapping(data, ""), "", TOP_LEVEL)
+    companion = reader.known(reader.mapping(root.get("companion", {}), "companion"), "companion", COMPANION)
+    platforms = reader.known(reader.mapping(root.get("platforms", {}), "platforms"), "platforms", tuple(PLATFORMS))
+    reddit, tiktok, zhihu, weibo, douban = (
+        reader.known(reader.mapping(platforms.get(name, {}), f"platforms.{name}"), f"platforms.{name}",
+                     tuple(f.name for f in fields(settings)))
+        for name, settings in PLATFORMS.items())
+    tos = reader.known(reader.mapping(root.get("tos", {}), "tos"), "tos", tuple(f.name for f in fields(TosSettings)))
+    screening = reader.known(reader.mapping(root.get("screening", {}), "screening"), "screening",
+                             tuple(f.name for f in fields(ScreeningSettings)))
     complaint_at = reader.share(screening.get("complaint", ScreeningSettings.complaint), "screening.complaint")
     review_at = reader.share(screening.get("review", ScreeningSettings.review), "screening.review")
     if review_at > complaint_at:
@@ -177,9 +202,14 @@ def parse_config(text: str, source: str) -> Config:
     undetermined = reader.choice(tos.get("language_undetermined", "drop"), "tos.language_undetermined",
                                  ("drop", "keep"))
     communities = reader.mapping(companion.get("communities", {}), "companion.communities")
-    return Config(
+    languages = reader.strings(root.get("languages", ["en", "zh"]), "languages")
+    search = reader.mapping(root.get("search", {}), "search")
+    for where, code in [*((f"languages[{i}]", c) for i, c in enumerate(languages)),
+                        *((f"search.{c}", str(c)) for c in search)]:
+        reader.language(code, where)
+    config = Config(
         source=source,
-        languages=reader.strings(root.get("languages", ["en", "zh"]), "languages"),
+        languages=languages,
         apps=reader.strings(companion.get("apps", []), "companion.apps"),
         companion_terms=reader.by_language(companion.get("terms", {}), "companion.terms"),
         companion_communities={
@@ -196,10 +226,7 @@ def parse_config(text: str, source: str) -> Config:
         card_terms=reader.by_language(root.get("card", {}), "card"),
         types=types,
         strategies=strategies,
-        search_terms={
-            lang: reader.strings(terms, f"search.{lang}")
-            for lang, terms in reader.mapping(root.get("search", {}), "search").items()
-        },
+        search_terms={lang: reader.strings(terms, f"search.{lang}") for lang, terms in search.items()},
         reddit=RedditSettings(
             subreddits=reader.strings(reddit.get("subreddits", []), "platforms.reddit.subreddits"),
             general_subreddits=reader.strings(reddit.get("general_subreddits", []),
@@ -245,6 +272,18 @@ def parse_config(text: str, source: str) -> Config:
         ),
         screening=ScreeningSettings(complaint=complaint_at, review=review_at),
     )
+    if not (config.apps or config.companion_terms):
+        raise reader.fail("companion", "is missing or has neither apps nor terms: without them no post is "
+                                       "about an AI companion, and every one would be dropped")
+    if not any(config.types.values()):
+        raise reader.fail("types", "is missing or has no terms for any of the six types: without them no "
+                                   "post is tagged with a type of discrimination")
+    return dataclasses.replace(config, warnings=tuple(reader.warnings))
+
+
+@functools.cache
+def _language_codes() -> frozenset[str]:
+    return known_codes()
 
 
 class _Reader:
@@ -252,9 +291,25 @@ class _Reader:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        self.warnings: list[str] = []
 
     def fail(self, where: str, message: str) -> ConfigError:
         return ConfigError(f"{self.source}: {where or 'top level'} {message}")
+
+    def known(self, section: dict[str, Any], where: str, names: tuple[str, ...]) -> dict[str, Any]:
+        """The section, after a warning for each name in it that plaint does not read."""
+        for name in section:
+            if name not in names:
+                close = difflib.get_close_matches(str(name), names, n=1)
+                self.warnings.append(f"{self.source}: {f'{where}.' if where else ''}{name} is not a setting plaint "
+                                     f"reads, so it is ignored" + (f" (did you mean {close[0]}?)" if close else
+                                                                  f"; known here: {', '.join(names)}"))
+        return section
+
+    def language(self, code: str, where: str) -> None:
+        if code not in _language_codes():
+            self.warnings.append(f"{self.source}: {where} is {code!r}, not a language code plaint's language filter "
+                                 "gives (en, zh, ja, es, ...): posts are never found in it")
 
     def mapping(self, value: Any, where: str) -> dict[str, Any]:
         if value is None:
@@ -280,6 +335,7 @@ class _Reader:
     def by_language(self, value: Any, where: str) -> tuple[str, ...]:
         terms: list[str] = []
         for lang, items in self.mapping(value, where).items():
+            self.language(str(lang), f"{where}.{lang}")
             terms.extend(self.strings(items, f"{where}.{lang}"))
         return tuple(terms)
 

@@ -3,18 +3,19 @@ to it a methods manifest (JSON, and a Markdown paragraph a methods section can s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from plaint.config import TYPE_CODES
-from plaint.errors import ConfigError
+from plaint.errors import ConfigError, PlaintError
 from plaint.manifest import build_manifest, methods_paragraph
 from plaint.pseudonym import Pseudonymiser
-from plaint.sampling import sample
+from plaint.sampling import check_sample, sample
 from plaint.storage.database import Database
 from plaint.storage.models import PostRow
 from plaint.storage.readout import corpus
@@ -38,14 +39,35 @@ class ExportOptions:
     seed: int | None = None
     stratify: str | None = None
     identified: bool = False
+    force: bool = False  # replace an existing file (and its manifests): coders may have filled it in
 
     def check(self) -> None:
-        if self.sample is not None and (self.sample < 1 or self.seed is None):
-            raise ConfigError("--sample needs a size of 1 or more and a --seed, so the same sample can be drawn again")
+        check_sample(self.sample, self.seed)
         if self.stratify is not None and self.sample is None:
             raise ConfigError("--stratify goes with --sample")
         if self.stratify not in (None, *STRATIFY):
             raise ConfigError(f"--stratify {self.stratify!r}: use one of {', '.join(STRATIFY)}")
+
+
+def manifest_paths(out: Path) -> tuple[Path, Path]:
+    """The manifests beside an export, named after its whole file name: c.csv, c.jsonl and c.xlsx
+    each have their own."""
+    return out.with_name(out.name + ".manifest.json"), out.with_name(out.name + ".methods.md")
+
+
+def check_destination(out: Path, force: bool) -> None:
+    """Refuse, before anything is read or written, an --out that cannot be written or that would
+    replace a file without --force."""
+    if out.is_dir():
+        raise ConfigError(f"--out {out} is a folder; name a file in it, such as {out / 'corpus.csv'}")
+    if not out.parent.is_dir():
+        raise ConfigError(f"--out {out}: the folder {out.parent} does not exist; create it or name another")
+    existing = [path for path in (out, *manifest_paths(out)) if path.exists()]
+    if existing and not force:
+        raise ConfigError(f"{existing[0]} exists (coders may have filled it in): choose another --out, or add "
+                          "--force to replace it and its manifests")
+    if any(path.is_dir() for path in existing):
+        raise ConfigError(f"{next(p for p in existing if p.is_dir())} is a folder; choose another --out")
 
 
 @dataclass(frozen=True)
@@ -108,9 +130,9 @@ def _stratum(name: str | None):  # type: ignore[no-untyped-def]
 
 def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
                  options: ExportOptions = ExportOptions()) -> ExportResult:
-    """Write the corpus and its manifest. Each file is written beside its final name and moved
-    into place, so a failed export never leaves half a file where a finished one was."""
+    """Write the corpus and its manifests, never over an existing file without `force`."""
     options.check()
+    check_destination(out, options.force)
     fmt = export_format(out, options.fmt)
     rows: Sequence[dict[str, Any]] = list(corpus_rows(database, pseudonym, options.identified))
     available = len(rows)
@@ -119,23 +141,34 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
         rows = sample(rows, options.sample, options.seed, identity=lambda r: r["post_id"],
                       stratum=_stratum(options.stratify))
     columns = (COLUMNS[:1] + IDENTIFYING_COLUMNS + COLUMNS[1:]) if options.identified else COLUMNS
-    _atomic(out, lambda partial: _WRITERS[fmt](partial, rows, columns))
     manifest = build_manifest(database, rows, available, options, out.name)
-    manifest_json = out.with_name(out.stem + ".manifest.json")
-    manifest_md = out.with_name(out.stem + ".methods.md")
-    _atomic(manifest_json, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                                  encoding="utf-8"))
-    _atomic(manifest_md, lambda p: p.write_text(methods_paragraph(manifest) + "\n", encoding="utf-8"))
+    manifest_json, manifest_md = manifest_paths(out)
+    _write_together([
+        (out, lambda partial: _WRITERS[fmt](partial, rows, columns)),
+        (manifest_json, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                               encoding="utf-8")),
+        (manifest_md, lambda p: p.write_text(methods_paragraph(manifest) + "\n", encoding="utf-8")),
+    ])
     return ExportResult(out, len(rows), manifest_json, manifest_md)
 
 
-def _atomic(path: Path, write) -> None:  # type: ignore[no-untyped-def]
-    partial = path.with_name(path.name + ".partial")
+def _write_together(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+    """Each file is written beside its final name, and only when all are written are they moved
+    into place: a failed export (a read-only folder, a full disk) leaves what was there untouched."""
+    partials = [path.with_name(path.name + ".partial") for path, _ in files]
+    current = files[0][0]
     try:
-        write(partial)
-        partial.replace(path)
+        for partial, (current, write) in zip(partials, files, strict=True):
+            write(partial)
+        for partial, (current, _) in zip(partials, files, strict=True):
+            partial.replace(current)
+    except OSError as exc:
+        raise PlaintError(f"cannot write {current}: {exc.strerror or exc}; the files already there are "
+                          "unchanged") from None
     finally:
-        partial.unlink(missing_ok=True)
+        for partial in partials:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
 
 
 def _joined(row: dict[str, Any]) -> dict[str, Any]:

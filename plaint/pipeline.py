@@ -21,6 +21,7 @@ from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.post import Author, Post
 from plaint.queries import Query
 from plaint.sorting import Outcome, Sorter
+from plaint.storage.database import StorageError
 from plaint.storage.store import Annotations, CountKey, Store
 from plaint.workers import WorkerPool, fewer_collections
 
@@ -94,33 +95,55 @@ class Pipeline:
         self.worker_peak_memory_kb = 0  # the largest worker's, for benchmarks
         # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
         self.stop_requested = False
+        self.stop_message = ""  # after a second signal: how the run was left, in words
         # A full run re-walks every listing; otherwise searches stop where the last run's ended.
         self.full = False
 
     def run(self, sources: Mapping[str, CollectorFactory], command: str = "scrape") -> RunSummary:
+        """Run every source, and end the run's row: ok, partial, failed or interrupted.
+
+        Two things end a run at once, and are raised once the run is marked: the database failing
+        (StorageError: a full disk, a lost server; marked failed) and a second SIGTERM or Ctrl-C
+        (KeyboardInterrupt; marked interrupted). The batch in hand is then not stored, and the
+        run's stored counts stay those of its last committed batch."""
         summary = RunSummary(self.store.start_run(command))
         if self.sorter.screen.lexicons_differ:
             summary.warnings.append(LEXICONS_DIFFER)
+        current = ""
         try:
             with fewer_collections():  # a run makes many short-lived records, imports millions
-                for platform, factory in sources.items():
+                for current, factory in sources.items():
                     if self.stop_requested:
-                        summary.platforms[platform] = PlatformResult("skipped", "the run was stopped before it began")
+                        summary.platforms[current] = PlatformResult("skipped", "the run was stopped before it began")
                         continue
-                    summary.platforms[platform] = self._run_platform(platform, factory, summary)
+                    summary.platforms[current] = self._run_platform(current, factory, summary)
+            ran = [r for r in summary.platforms.values() if r.status == "ok"]
+            summary.status = "ok" if len(ran) == len(summary.platforms) else ("partial" if ran else "failed")
+            if self.stop_requested:
+                summary.status = "interrupted"
+            summary.langdetect_calls = self.sorter.detector.langdetect_calls + self._worker_langdetect_calls
+            self.store.finish_run(summary.run_id, summary.status, _platforms(summary), summary.warnings,
+                                  summary.counts)
+        except StorageError as exc:
+            summary.platforms.setdefault(current, PlatformResult("failed", str(exc)))
+            raise StorageError(f"{exc}; {self._end_at_once(summary, 'failed')}") from None
+        except KeyboardInterrupt:
+            summary.platforms.setdefault(current, PlatformResult("interrupted", "stopped at once by a second signal"))
+            self.stop_message = self._end_at_once(summary, "interrupted")
+            raise
         finally:
             if self._pool is not None:  # blocks of a file stopped mid-way may still be in flight
                 self._pool.close()
                 self._pool = None
-        ran = [r for r in summary.platforms.values() if r.status == "ok"]
-        summary.status = "ok" if len(ran) == len(summary.platforms) else ("partial" if ran else "failed")
-        if self.stop_requested:
-            summary.status = "interrupted"
-        summary.langdetect_calls = self.sorter.detector.langdetect_calls + self._worker_langdetect_calls
-        self.store.finish_run(summary.run_id, summary.status,
-                              {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()},
-                              summary.warnings, summary.counts)
         return summary
+
+    def _end_at_once(self, summary: RunSummary, status: str) -> str:
+        """Mark the run, and say in words how it was left."""
+        summary.status = status
+        if self.store.end_run(summary.run_id, status, _platforms(summary)):
+            return f"every batch committed before is kept, and run {summary.run_id} is marked {status} (plaint runs)"
+        return (f"every batch committed before is kept; run {summary.run_id} could not be marked {status}, and "
+                "the next run marks it interrupted")
 
     def _run_platform(self, platform: str, factory: CollectorFactory, summary: RunSummary) -> PlatformResult:
         try:
@@ -151,6 +174,9 @@ class Pipeline:
                 # between would otherwise skip them in every later run.
                 self._flush(batch, summary)
                 self.store.note_query(query, results, newest)
+        except (StorageError, KeyboardInterrupt):
+            batch.clear()  # nothing more is written: the database failed, or a second signal means now
+            raise
         except PlaintError as exc:
             return PlatformResult("failed", str(exc), _info(collector))
         except Exception as exc:  # a bug or an answer no one foresaw: report it, go on with the others
@@ -204,9 +230,10 @@ class Pipeline:
             self._worker_langdetect_calls += sorted_block.langdetect_calls
             self.worker_peak_memory_kb = max(self.worker_peak_memory_kb, sorted_block.peak_memory_kb)
             self.progress.post_seen(batch.platform, sorted_block.posts)
-            summary.counts.update(sorted_block.counts)
-            for outcome in sorted_block.outcomes:
+            for counts, outcome in zip(sorted_block.counts_before, sorted_block.outcomes, strict=True):
+                summary.counts.update(counts)
                 self._add(outcome, batch, summary)
+            summary.counts.update(sorted_block.counts_after)
             if self.stop_requested:
                 return results, newest
         collector.finish()
@@ -225,6 +252,10 @@ class Pipeline:
             self.store.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
                                   summary.counts)
         batch.clear()
+
+
+def _platforms(summary: RunSummary) -> dict[str, dict[str, str]]:
+    return {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()}
 
 
 def _info(collector: Collector) -> dict:

@@ -9,6 +9,7 @@ kept in the same form.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -60,9 +61,18 @@ def load_pseudonymiser() -> Pseudonymiser:
         if len(key) < MIN_SECRET_LENGTH:
             raise ConfigError(f"{path}: the pseudonym key is shorter than {MIN_SECRET_LENGTH} characters")
         return Pseudonymiser(key.encode("ascii"), str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
+    made = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        made = True
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+    except OSError as exc:  # a read-only home, a full disk: no key, rather than half of one
+        if made:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise ConfigError(f"cannot create the pseudonym key file {path} ({exc.strerror or exc}); set PLAINT_KEY_FILE "
+                          "to a file in a folder you can write, or PLAINT_SECRET") from None
     return Pseudonymiser(key.encode("ascii"), str(path), created=True)

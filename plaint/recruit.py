@@ -122,20 +122,25 @@ def set_contact_status(database: Database, pseudonym: Pseudonymiser, author: str
     """
     if status not in STATUSES:
         raise PlaintError(f"status {status!r}: use one of {', '.join(STATUSES)}")
+    author_id, platform, handle = _named_author(database, author, unstored=status == DO_NOT_CONTACT)
+    record_status(database, author_id, pseudonym.author(platform, handle), status, note)
+    return platform, handle
+
+
+def _named_author(database: Database, author: str, unstored: bool) -> tuple[int | None, str, str]:
+    """(id, platform, handle) of the one stored author AUTHOR names; with `unstored`, an author
+    written platform:handle may also be one plaint has not stored (id None)."""
     platform, handle = _split(author)
     found = find_authors(database, platform, handle)
     if len(found) > 1:
         options = ", ".join(f"{p}:{h}" for _, p, h in found)
         raise PlaintError(f"{author!r} names several authors ({options}); write it as platform:handle")
-    if not found:
-        if status != DO_NOT_CONTACT or platform is None:
-            raise PlaintError(f"no stored author {author!r}" + ("" if platform else
-                              "; write it as platform:handle (for example reddit:some_user)"))
-        record_status(database, None, pseudonym.author(platform, handle), status, note)
-        return platform, handle
-    author_id, platform, handle = found[0]
-    record_status(database, author_id, pseudonym.author(platform, handle), status, note)
-    return platform, handle
+    if found:
+        return found[0]
+    if not unstored or platform is None:
+        raise PlaintError(f"no stored author {author!r}" + ("" if platform else
+                          "; write it as platform:handle (for example reddit:some_user)"))
+    return None, platform, handle
 
 
 def resolve_author(database: Database, author: str) -> tuple[str, str]:
@@ -162,11 +167,12 @@ def _split(author: str) -> tuple[str | None, str]:
 
 def forget_author(database: Database, pseudonym: Pseudonymiser, author: str) -> tuple[str, str, int]:
     """An author who asks to be removed: every post of theirs erased (their ids kept as tombstones,
-    so nothing is collected again), the author deleted, and never to be listed again."""
+    so nothing is collected again), the author deleted, never to be listed again, and any later
+    post of theirs stored without them. An author plaint has not stored can be forgotten ahead
+    (written platform:handle), as someone who writes to the team before their posts are found."""
     from plaint.storage.store import Store
 
-    platform, handle = resolve_author(database, author)
-    author_id = find_authors(database, platform, handle)[0][0]
-    erased = Store(database).forget_author(author_id, pseudonym.author(platform, handle),
-                                           "removed at the author's request (plaint forget)")
+    author_id, platform, handle = _named_author(database, author, unstored=True)
+    erased = Store(database, pseudonym).forget_author(pseudonym, platform, handle, author_id,
+                                                      "removed at the author's request (plaint forget)")
     return platform, handle, erased

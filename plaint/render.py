@@ -17,15 +17,17 @@ from plaint.pipeline import RunSummary
 from plaint.queries import Query
 
 FORMATS = ("table", "csv", "json")
-STAGE_ORDER = ("found", "repeat", "tos", "relevance", "language", "kept", "stored")
+STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored", "forgotten")
 STAGE_LABELS = {
     "found": "found",
+    "suspicious": "found, and suspicious (stored as found)",
     "repeat": "found again in this run (counted once)",
     "tos": "dropped by terms of service",
     "relevance": "dropped as not relevant",
     "language": "dropped for language",
     "kept": "kept",
     "stored": "stored",
+    "forgotten": "by an author who asked to be forgotten",
 }
 
 

@@ -12,12 +12,13 @@ import contextlib
 import fcntl
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from plaint.errors import PlaintError
+from plaint.storage.failures import explain, watch
 
 
 class LockHeld(PlaintError):
@@ -42,7 +43,10 @@ class RunLock:
             if self.url.startswith("postgresql"):
                 self._advisory_locks()
             return self
-        handle = open(self.path, "a+", encoding="ascii")
+        try:
+            handle = open(self.path, "a+", encoding="ascii")
+        except OSError as exc:  # a read-only folder: nothing is written, and the run does not start
+            raise explain(exc, self.url) or exc from None
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -51,10 +55,9 @@ class RunLock:
             handle.close()
             raise LockHeld(f"another plaint run ({holder}) is writing to this database ({self.path}); "
                            "this one stops without touching it") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
-        handle.flush()
+        with contextlib.suppress(OSError):  # who holds it, for the next run's message; a full disk may refuse
+            os.ftruncate(handle.fileno(), 0)
+            os.pwrite(handle.fileno(), f"pid {os.getpid()}\n".encode("ascii"), 0)
         self._handle = handle
         return self
 
@@ -62,7 +65,12 @@ class RunLock:
         from sqlalchemy import create_engine, text
 
         engine = create_engine(self.url)
-        connection = engine.connect()
+        watch(engine, self.url)  # a server that does not answer is one line, not a traceback
+        try:
+            connection = engine.connect()
+        except PlaintError:
+            engine.dispose()
+            raise
         taken: list[str] = []
         for name in self.names:
             got = connection.execute(text("select pg_try_advisory_lock(hashtext(:name))"),
@@ -90,14 +98,18 @@ class RunLock:
 
 
 @contextlib.contextmanager
-def stop_on_signals(pipeline: Any) -> Iterator[None]:
-    """While inside, SIGTERM and SIGINT set `pipeline.stop_requested`; the second one interrupts."""
+def stop_on_signals(pipeline: Any, notice: Callable[[], None] | None = None) -> Iterator[None]:
+    """While inside, SIGTERM and SIGINT set `pipeline.stop_requested` (and call `notice`, which
+    tells the person at the terminal that a second one stops at once); the second one raises
+    KeyboardInterrupt, which the pipeline answers by marking the run interrupted."""
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
     def ask_to_stop(signum: int, frame: Any) -> None:
         if pipeline.stop_requested:
             raise KeyboardInterrupt
         pipeline.stop_requested = True
+        if notice is not None:
+            notice()
 
     for sig in previous:
         signal.signal(sig, ask_to_stop)

@@ -12,7 +12,17 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from plaint.errors import ConfigError
+
 T = TypeVar("T")
+
+
+def check_sample(size: int | None, seed: int | None) -> None:
+    """A sample is of one or more, and has a seed (the same one then draws the same sample)."""
+    if size is not None and size < 1:
+        raise ConfigError(f"--sample {size}: a sample is of 1 or more; leave --sample out for all of them")
+    if size is not None and seed is None:
+        raise ConfigError("--sample needs --seed, so the same sample can be drawn again")
 
 
 def allocate(sizes: dict[str, int], total: int) -> dict[str, int]:

@@ -8,6 +8,7 @@ each sort with a Sorter of their own.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from plaint.config import Config
@@ -33,6 +34,11 @@ def build_filters(config: Config, detector: LanguageDetector | None = None,
     ]
 
 
+# A post dated more than a day ahead of the clock (a wrong zone, milliseconds read as seconds, a
+# typing slip) is stored as found, but counted, so the summary can say its dates need a look.
+FUTURE_MARGIN = timedelta(days=1)
+SUSPICIOUS, DATED_AHEAD = "suspicious", "dated after tomorrow"
+
 Outcome = tuple[str, Any]  # ("kept", (Post, Annotations)) | ("gone", Post) | ("minor", Author)
 
 
@@ -51,6 +57,8 @@ class Sorter:
     def sort(self, post: Post, counts: Counter[CountKey], source: str) -> Outcome | None:
         """Counts are kept per source: a platform when scraping, a file when importing."""
         counts[(source, "found", post.kind.value)] += 1
+        if post.created_at is not None and post.created_at > datetime.now(timezone.utc) + FUTURE_MARGIN:
+            counts[(source, SUSPICIOUS, DATED_AHEAD)] += 1  # kept as found; the summary says so
         notes: dict = {}
         for check in self.filters:
             verdict = check.check(post)

@@ -50,7 +50,11 @@ class SortedBlock:
 
     mapped: Any  # the collector's MappedBlock, its posts taken out (they are in `outcomes`)
     outcomes: list[Outcome]
-    counts: Counter[CountKey]
+    # The counts of the posts sorted up to each outcome (that outcome's post included), and of
+    # those after the last: added as the outcomes are, the counts a batch commits with are those
+    # of exactly the posts stored or dropped by then, as when sorting in-process.
+    counts_before: list[Counter[CountKey]]
+    counts_after: Counter[CountKey]
     posts: int  # posts the block's records held
     newest: datetime | None
     langdetect_calls: int
@@ -87,10 +91,17 @@ def _sort_block(mapper: Any, block: Any, source: str) -> SortedBlock:
     mapped = mapper.map_block(block)
     posts, mapped.posts = mapped.posts, []
     counts: Counter[CountKey] = Counter()
+    counts_before: list[Counter[CountKey]] = []
+    outcomes: list[Outcome] = []
     before = _sorter.detector.langdetect_calls
-    outcomes = [outcome for post in posts if (outcome := _sorter.sort(post, counts, source)) is not None]
+    for post in posts:
+        outcome = _sorter.sort(post, counts, source)
+        if outcome is not None:
+            outcomes.append(outcome)
+            counts_before.append(counts)
+            counts = Counter()
     dates = [post.created_at for post in posts if post.created_at is not None]
-    return SortedBlock(mapped, outcomes, counts, len(posts), max(dates, default=None),
+    return SortedBlock(mapped, outcomes, counts_before, counts, len(posts), max(dates, default=None),
                        _sorter.detector.langdetect_calls - before,
                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 

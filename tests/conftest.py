@@ -73,3 +73,56 @@ def recordings() -> Path:
     if not RECORDINGS.is_dir():
         pytest.skip("../shared/recordings is not here")
     return RECORDINGS
+
+
+ROOT_USER = os.geteuid() == 0
+
+
+@pytest.fixture
+def plaint_process(tmp_path: Path):
+    """`plaint ARGS` in a process of its own, in the test's folder (a finished process has closed
+    its database, as a finished run has), optionally under a wrapper command."""
+    import subprocess
+
+    env = {**os.environ, "PLAINT_KEY_FILE": str(tmp_path / "keys" / "pseudonym.key"), "TYPER_USE_RICH": "0"}
+
+    def run(*args: str, wrapper: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+        return subprocess.run([*wrapper, sys.executable, "-m", "plaint.cli", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+    return run
+
+
+@pytest.fixture
+def read_only(tmp_path: Path, plaint_process):
+    """A real read-only folder, and a way to run `plaint` with it read-only.
+
+    For an ordinary user the folder is chmod 0555. Root writes through any mode bits, so for root
+    the command runs in a private mount namespace where the folder is bound read-only (the kernel
+    then refuses every write with EROFS); where that cannot be set up the test is skipped."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    wrapper: tuple[str, ...] = ()
+    if ROOT_USER:
+        if not shutil.which("unshare"):
+            pytest.skip("running as root, where chmod does not stop writes, and unshare is not here")
+        wrapper = ("unshare", "-m", "sh", "-c", 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"',
+                   str(folder))
+        probe = subprocess.run([*wrapper, "sh", "-c", 'touch "$0/probe"', str(folder)], capture_output=True)
+        if probe.returncode == 0 or (folder / "probe").exists():
+            pytest.skip("running as root, where chmod does not stop writes, and the read-only bind mount let one in")
+        if b"Read-only file system" not in probe.stderr:
+            pytest.skip(f"running as root, and a read-only bind mount is refused: {probe.stderr.decode().strip()}")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        if not ROOT_USER:
+            folder.chmod(0o555)
+        try:
+            return plaint_process(*args, wrapper=wrapper)
+        finally:
+            folder.chmod(0o755)
+
+    run.folder = folder  # type: ignore[attr-defined]
+    return run

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,6 +105,22 @@ def test_add_with_text_through_the_cli(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "--text" in refused.output
     unknown = runner.invoke(app, ["add", "https://example.org/post/1", "--text", OPENING, "--db", "study.db"])
     assert unknown.exit_code == 2 and "--platform" in unknown.output
+
+
+def test_a_post_added_by_a_forgotten_author_is_stored_without_them(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade", "--db", "study.db"]).exit_code == 0
+    assert runner.invoke(app, ["forget", "tiktok:some_creator", "--db", "study.db"]).exit_code == 0
+    url = "https://www.tiktok.com/@some_creator/video/7300000000000000001"
+    result = runner.invoke(app, ["add", url, "--text", "My c.ai bot keeps saying women should not code, so sexist. "
+                                 "I regenerated it five times.", "--author", "Some_Creator", "--db", "study.db", "--json"])
+    assert result.exit_code == 0, result.output
+    counts = {(c["stage"], c["outcome"]): c["count"] for c in json.loads(result.stdout)["counts"]}
+    assert counts[("stored", "new")] == 1 and counts[("forgotten", "stored without the author")] == 1
+    with sqlite3.connect("study.db") as raw:
+        assert raw.execute("select author_id, url, request_url, no_contact from posts").fetchall() == [
+            (None, None, None, "author asked to be forgotten")]
+        assert raw.execute("select count(*) from authors").fetchone() == (0,)
 
 
 def test_real_tieba_thread_page(recordings: Path) -> None:

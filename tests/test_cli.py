@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, app
 
+ROOT = Path(__file__).resolve().parents[1]
+
 runner = CliRunner()
 
 
@@ -88,6 +90,21 @@ def test_a_bad_keywords_file_names_the_file_and_field(tmp_path: Path) -> None:
     assert result.exit_code == 2 and f"{bad}, line" in result.output and "not valid YAML" in result.output
 
 
+def test_an_empty_keywords_file_is_refused_and_a_misspelt_key_only_warned_about(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("")
+    result = run("import", "x.jsonl", "--keywords", str(empty))
+    assert result.exit_code == 2 and f"{empty}: the file is empty" in result.stderr
+    typo = tmp_path / "typo.yaml"
+    assert run("init").exit_code == 0
+    typo.write_text((tmp_path / "keywords.yaml").read_text(encoding="utf-8").replace("platforms:", "platfroms:"),
+                    encoding="utf-8")
+    line = json.dumps({"text": "My Replika called me fat, so I gave it one star."}) + "\n"
+    tagged = run("tag", "--keywords", str(typo), input=line)
+    assert tagged.exit_code == 0 and json.loads(tagged.stdout)["types"] == ["appearance"]
+    assert tagged.stderr.startswith(f"plaint: warning: {typo}: platfroms is not a setting plaint reads")
+
+
 def test_tag_adds_codes_and_reports_bad_lines() -> None:
     lines = "\n".join([
         json.dumps({"text": "My Replika called me fat, so I gave it one star.", "id": 7}),
@@ -105,6 +122,19 @@ def test_tag_adds_codes_and_reports_bad_lines() -> None:
     assert "stdin line 2: skipped" in result.stderr
 
 
+def test_tag_reports_a_title_that_is_not_text_and_bytes_that_are_not_utf8_and_goes_on() -> None:
+    good = json.dumps({"text": "My Replika called me fat, so I gave it one star."}).encode()
+    lines = [json.dumps({"text": "my bot was sexist", "title": ["a", "list"]}).encode(), b'{"text": "caf\xe9 bot"}',
+             json.dumps({"text": "x", "platform": 7}).encode(), b'{"text": "half \\ud800 of it"}', good]
+    result = runner.invoke(app, ["tag"], input=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert [json.loads(line)["types"] for line in result.stdout.splitlines()] == [["appearance"]]
+    assert 'stdin line 1: skipped, "title" must be a string' in result.stderr
+    assert "stdin line 2: skipped, not UTF-8 (byte 0xe9 at column 14)" in result.stderr
+    assert 'stdin line 3: skipped, "platform" must be a string' in result.stderr
+    assert "stdin line 4: skipped, holds '\\ud800', half of a character" in result.stderr
+
+
 def test_init_writes_an_editable_keywords_file_that_plaint_then_reads(tmp_path: Path) -> None:
     line = json.dumps({"text": "my AI companion was zorblax to me"}) + "\n"
     assert json.loads(run("tag", input=line).stdout)["relevant"] is False
@@ -115,3 +145,42 @@ def test_init_writes_an_editable_keywords_file_that_plaint_then_reads(tmp_path: 
     tagged = json.loads(run("tag", "--explain", input=line).stdout)
     assert tagged["relevant"] is True and tagged["explain"]["terms"]["bias"] == ["zorblax"]
     assert run("init").exit_code == 2  # never overwrites without --force
+
+
+COMMANDS = ("scrape", "import", "add", "runs", "stats", "candidates", "contact", "forget", "sweep", "copies",
+            "export", "report", "demo", "tag", "init")
+
+
+def test_version_is_a_global_option_and_a_command() -> None:
+    from plaint import __version__
+
+    for args in (["--version"], ["version"]):
+        result = run(*args)
+        assert result.exit_code == 0 and result.output == f"{__version__}\n"
+
+
+def test_every_command_help_lists_its_exit_statuses_and_shows_flags_as_typed() -> None:
+    for command in (*([c] for c in COMMANDS), ["db", "upgrade"]):
+        text = run(*command, "--help").output
+        assert "Exit status: 0" in text, command
+        assert "<bool>" not in text, command
+    assert "--identified " in run("export", "--help").output
+    assert "TikTok" in run("sweep", "--help").output
+
+
+def test_the_demo_outputs_are_left_out_of_a_commit(tmp_path: Path) -> None:
+    import fnmatch
+
+    assert run("demo").exit_code == 0
+    patterns = [line for line in (ROOT / ".gitignore").read_text().splitlines() if line and not line.startswith("#")]
+    made = [p.name for p in tmp_path.iterdir() if p.name.startswith("plaint-demo")]
+    assert {"plaint-demo.db", "plaint-demo-corpus.csv", "plaint-demo-corpus.csv.manifest.json",
+            "plaint-demo-corpus.csv.methods.md"} <= set(made)
+    assert [name for name in made if not any(fnmatch.fnmatch(name, p) for p in patterns)] == []
+
+
+def test_the_readme_states_the_python_plaint_needs() -> None:
+    import tomllib
+
+    needed = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert needed == ">=3.11" and "Python 3.11 or newer" in (ROOT / "README.md").read_text(encoding="utf-8")

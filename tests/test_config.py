@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plaint.config import STRATEGY_CODES, TYPE_CODES, load_config, parse_config
+from plaint.config import STRATEGY_CODES, TYPE_CODES, default_keywords_text, load_config, parse_config
 from plaint.errors import ConfigError
 from plaint.queries import REDDIT_MAX_QUERY, or_groups, reddit_queries
 
@@ -39,12 +39,49 @@ def test_mistakes_name_the_file_and_the_field(text: str, message: str) -> None:
     assert str(error.value).startswith("study/keywords.yaml: ") and message in str(error.value)
 
 
+MINIMAL = "companion:\n  apps: [Replika]\ntypes:\n  misogyny:\n    en: [sexist]\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the file is empty; plaint needs at least its companion and types sections"),
+    ("# only comments\n", "the file is empty"),
+    ("types:\n  misogyny:\n    en: [sexist]\n", "companion is missing or has neither apps nor terms"),
+    ("companion:\n  apps: []\n  terms: {}\n" + MINIMAL[MINIMAL.index("types"):], "companion is missing"),
+    ("companion:\n  apps: [Replika]\n", "types is missing or has no terms"),
+    ("companion:\n  apps: [Replika]\ntypes:\n  misogyny: {}\n", "types is missing or has no terms"),
+])
+def test_a_configuration_without_what_the_filters_need_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, source="study/keywords.yaml")
+    assert str(error.value).startswith("study/keywords.yaml: ") and message in str(error.value)
+
+
+def test_unknown_keys_and_language_codes_are_warned_about_not_refused() -> None:
+    text = MINIMAL + ("platfroms:\n  reddit: {}\nplatforms:\n  redit: {}\n  reddit:\n    subredits: [x]\n"
+                      "languages: [en, zh, xx]\nbias:\n  english: [biased]\n")
+    config = parse_config(text, source="k.yaml")
+    warnings = "\n".join(config.warnings)
+    assert "k.yaml: platfroms is not a setting plaint reads, so it is ignored (did you mean platforms?)" in warnings
+    assert "platforms.redit is not a setting" in warnings and "(did you mean reddit?)" in warnings
+    assert "platforms.reddit.subredits is not a setting" in warnings and "did you mean subreddits?" in warnings
+    assert "languages[2] is 'xx', not a language code" in warnings and "bias.english is 'english'" in warnings
+    assert len(config.warnings) == 5 and config.apps == ("Replika",)
+    assert parse_config(default_keywords_text(), "default").warnings == ()
+
+
+def test_a_keywords_file_that_is_not_utf8_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_bytes(MINIMAL.encode() + "  racism:\n    zh: [种族歧视]\n".encode("gb18030"))
+    with pytest.raises(ConfigError, match=rf"{path}, line 7: not UTF-8 \(byte 0xd6\); save the file as UTF-8"):
+        load_config(path)
+
+
 def test_which_keywords_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_config().source.endswith("(default)")
-    (tmp_path / "keywords.yaml").write_text("languages: [zh]\n", encoding="utf-8")
+    (tmp_path / "keywords.yaml").write_text("languages: [zh]\n" + MINIMAL, encoding="utf-8")
     assert load_config().languages == ("zh",)
     other = tmp_path / "other.yaml"
-    other.write_text("\ufefflanguages: [en]\n", encoding="utf-8")  # a BOM from a Windows editor
+    other.write_text("\ufefflanguages: [en]\n" + MINIMAL, encoding="utf-8")  # a BOM from a Windows editor
     monkeypatch.setenv("PLAINT_KEYWORDS", str(other))
     assert load_config().languages == ("en",)
     assert load_config(tmp_path / "keywords.yaml").languages == ("zh",)

@@ -181,3 +181,60 @@ def test_the_report_renders_in_a_browser(scraped: Store, tmp_path: Path) -> None
                     "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
                     "--window-size=900,1400", page.as_uri()], check=True, capture_output=True, timeout=60)
     assert shot.stat().st_size > 10_000
+
+
+def test_an_export_never_replaces_a_file_without_force(scraped: Store, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = ["--db", scraped.database.url]
+    assert runner.invoke(app, ["export", *db, "--out", "c.csv"]).exit_code == 0
+    (tmp_path / "c.csv").write_text("post_id,code_types\np_1,misogyny\n", encoding="utf-8")  # a coder's work
+    refused = runner.invoke(app, ["export", *db, "--out", "c.csv"])
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert f"{tmp_path / 'c.csv'} exists" in refused.stderr or "c.csv exists" in refused.stderr
+    assert "--force" in refused.stderr and "Traceback" not in refused.output
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8") == "post_id,code_types\np_1,misogyny\n"
+    (tmp_path / "c.csv").unlink()  # a manifest left alone is someone's too
+    assert runner.invoke(app, ["export", *db, "--out", "c.csv"]).exit_code == 2
+    assert not (tmp_path / "c.csv").exists()
+    forced = runner.invoke(app, ["export", *db, "--out", "c.csv", "--force"])
+    assert forced.exit_code == 0 and "wrote 10 posts to c.csv" in forced.output
+
+
+def test_each_export_has_manifests_named_after_its_whole_file_name(scraped: Store, tmp_path: Path) -> None:
+    for name in ("c.csv", "c.jsonl", "c.xlsx"):
+        result = write_corpus(scraped.database, tmp_path / name, load_pseudonymiser())
+        assert (result.manifest_json.name, result.manifest_md.name) == (f"{name}.manifest.json", f"{name}.methods.md")
+    for name in ("c.csv", "c.jsonl", "c.xlsx"):
+        manifest = json.loads((tmp_path / f"{name}.manifest.json").read_text(encoding="utf-8"))
+        assert manifest["file"] == name
+    assert not (tmp_path / "c.manifest.json").exists()
+
+
+def test_an_export_to_a_place_it_cannot_write_is_one_line(scraped: Store, tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = ["--db", scraped.database.url]
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "notes.txt").write_text("mine\n")
+    for out, words in (("missing/c.csv", "the folder"), ("folder", "is a folder"),
+                       ("notes.txt/c.csv", "does not exist")):
+        result = runner.invoke(app, ["export", *db, "--out", out])
+        assert result.exit_code == 2 and words in result.stderr, (out, result.output)
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert (tmp_path / "notes.txt").read_text() == "mine\n" and list((tmp_path / "folder").iterdir()) == []
+
+
+def test_an_export_into_a_read_only_folder_is_one_line_and_writes_nothing(scraped: Store, read_only) -> None:
+    result = read_only("export", "--db", scraped.database.url, "--out", str(read_only.folder / "c.csv"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"plaint: error: cannot write {read_only.folder / 'c.csv'}")
+    assert result.stderr.count("\n") == 1 and list(read_only.folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("size", ["0", "-3"])
+def test_a_sample_of_none_or_fewer_is_refused_by_candidates_and_export(scraped: Store, size: str) -> None:
+    runner = CliRunner()
+    db = ["--db", scraped.database.url]
+    for command in (["candidates", *db], ["export", *db, "--out", "s.csv"]):
+        result = runner.invoke(app, [*command, "--sample", size, "--seed", "1"])
+        assert result.exit_code == 2 and f"--sample {size}: a sample is of 1 or more" in result.stderr, result.output
+    assert not Path("s.csv").exists()

@@ -322,3 +322,27 @@ def test_stated_minor_age(text: str) -> None:
 ])
 def test_not_a_stated_minor_age(text: str) -> None:
     assert not states_minor_age(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I\u2019m 15 and my Replika keeps flirting",        # the apostrophe phone keyboards type
+    "I\u2018m 14, is this normal?", "I\u02bcm 16 and it called me ugly",
+    "\uff29\uff4d \uff11\uff15 and the bot is rude",    # full-width letters and digits
+    "im 15 lol my bot said girls cant code", "15F, my Character.AI bot called me fat",
+    "I'm 15F and the bot was sexist", "15 y/o here, the bot mocked my accent", "I'm a 15 y/o and it said",
+    "15 y/o, and my c.ai bot keeps saying this", "I (15) told my bot to stop", "me (16f) vs a sexist bot",
+    "我15岁，AI男友说女生就该听话", "我今年十五，AI男友说我胖", "今年十五，星野的角色说我胖",
+    "我初三，AI男友说女生读书没用", "初三党，筑梦岛的角色嘲笑我", "在读初二，猫箱的角色说我丑", "我现在十五歲",
+])
+def test_stated_minor_age_in_the_forms_people_type(text: str) -> None:
+    assert states_minor_age(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 15 messages in and it's already rude", "I\u2019m 15 minutes into the chat", "it took 15 minutes",
+    "I paid for it (15 dollars) and it was still sexist", "I waited (15) minutes", "It was 15F outside",
+    "15m views on a sexist bot clip", "大年初三，AI男友说女生就该在家", "今年十五号更新以后角色变得很厌女",
+    "他比我高一点，AI说我矮", "今年15个角色都说我胖", "my 15 year old sister uses it",
+])
+def test_numbers_that_are_not_an_age(text: str) -> None:
+    assert not states_minor_age(text)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, EXIT_PARTIAL, app
 from plaint.collectors.imports import FileImporter, import_sources
+from plaint.collectors.imports.readers import MAX_LINE_CHARS, MAX_TEXT_CHARS, ndjson_record
 from plaint.collectors.imports.values import BadRecord, count, timestamp
 from plaint.config import default_config
 from plaint.pipeline import Pipeline
@@ -201,6 +203,67 @@ def test_malformed_lines_are_reported_and_the_rest_imported(store: Store, tmp_pa
     assert [p["where"] for p in info["problems"]] == ["line 3", "line 4", "line 6"]
     assert "not JSON" in info["problems"][0]["problem"] and "no id" in info["problems"][2]["problem"]
     assert {k[1] for k in rows(store)} == {"1", "2", "3"}
+
+
+def hand(native_id: str, **fields) -> dict:
+    return {"platform": "reddit", "native_id": native_id, "author": f"u{native_id}", "text": EN, **fields}
+
+
+def test_one_bad_record_is_one_bad_record_and_the_rest_of_the_file_is_read(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "hand.jsonl", [
+        hand("t3_1"),
+        hand("t3_2", created_at="0001-01-01T00:00:00+14:00"),       # the year 0 in UTC
+        hand("t3_3", created_at="9999-12-31T23:00:00-05:00"),       # the year 10000 in UTC
+        hand("t3_4", text=["Character.AI", "sexist"]), hand("t3_5", text=12345), hand("t3_6", text=True),
+        hand("t3_7", title={"a": 1}), hand("t3_8", created_at=10 ** 15), hand("t3_9", author=["x"]),
+        hand("t3_10", text="My c.ai bot was sexist. " + "x" * 1_000_000),   # longer than a post may hold
+        hand("t3_11", text=EN + " the last one"),
+    ])
+    result = CliRunner().invoke(app, ["import", str(path), "--db", "study.db", "--json"])
+    assert result.exit_code == 0, result.output  # the file was read: its bad records are counted, not fatal
+    info = json.loads(result.stdout)["sources"][str(path)]
+    assert info["records"] == 2 and info["bad"] == 9
+    problems = {p["where"]: p["problem"] for p in info["problems"]}
+    assert list(problems) == [f"line {n}" for n in range(2, 11)]
+    assert "outside the years 1 to 9999" in problems["line 2"] and "outside the years 1 to 9999" in problems["line 3"]
+    assert problems["line 4"].endswith("text is a list, not text") and "text is a number" in problems["line 5"]
+    assert "text is true or false" in problems["line 6"] and "title is an object" in problems["line 7"]
+    assert "outside the years a date can have" in problems["line 8"] and "author is a list" in problems["line 9"]
+    assert "more than the 1,000,000 a post may hold" in problems["line 10"]
+    with sqlite3.connect("study.db") as raw:
+        assert sorted(raw.execute("select native_id from posts")) == [("t3_1",), ("t3_11",)]
+
+
+def test_posts_dated_after_tomorrow_are_counted_as_suspicious(tmp_path: Path) -> None:
+    soon = datetime.now(timezone.utc) + timedelta(hours=20)  # a zone ahead of UTC: not suspicious
+    path = write_lines(tmp_path / "hand.jsonl", [
+        hand("t3_1", created_at="2099-10-02T10:00:00+00:00"), hand("t3_2", created_at=soon.isoformat()),
+        hand("t3_3", created_at=str(int(datetime(2090, 1, 1, tzinfo=timezone.utc).timestamp()))),
+        hand("t3_4", created_at="2024-10-02T10:00:00+00:00")])
+    result = CliRunner().invoke(app, ["import", str(path), "--db", "study.db"])
+    assert result.exit_code == 0 and "4 records, 0 bad; 2 dated after tomorrow (suspicious" in result.output
+    report = json.loads(CliRunner().invoke(app, ["import", str(path), "--db", "study.db", "--json"]).stdout)
+    assert {"source": str(path), "stage": "suspicious", "outcome": "dated after tomorrow", "count": 2} in report["counts"]
+    with sqlite3.connect("study.db") as raw:
+        assert raw.execute("select count(*) from posts").fetchone() == (4,)  # stored as found, only counted
+
+
+def test_a_line_too_long_for_any_record_is_not_decoded() -> None:
+    record = ndjson_record(7, '{"text": "' + "x" * (MAX_LINE_CHARS + 1) + '"}\n')
+    assert record.data is None and record.where == "line 7" and "longer than a record" in record.problem
+
+
+def test_a_csv_field_too_long_is_one_bad_row(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "hand.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["platform", "native_id", "text"])
+        writer.writerow(["reddit", "a", EN])
+        writer.writerow(["reddit", "b", "x" * (MAX_TEXT_CHARS + 5)])
+        writer.writerow(["reddit", "c", EN + " after the long one"])
+    info = run_import(store, path).platforms[str(path)].info
+    assert info["records"] == 2 and info["problems"] == [
+        {"where": "line 3", "problem": "a field longer than 1,000,000 characters"}]
 
 
 def test_strict_stops_at_the_first_bad_line_and_stores_nothing_of_that_file(store: Store, tmp_path: Path) -> None:

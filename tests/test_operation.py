@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -11,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from plaint.cli import EXIT_INTERRUPTED, EXIT_NOTHING_RAN, app
@@ -253,3 +256,99 @@ def test_sweep_asks_tiktok_again_and_erases_what_it_no_longer_returns(store: Sto
     with store.database.session() as session:
         erased = {r.native_id for r in session.scalars(select(PostRow).where(PostRow.tombstoned_at.is_not(None)))}
     assert erased == {"3", "comment:9"}
+
+
+def _file_size_limit(megabytes: int):
+    """For preexec_fn: the process may write no file beyond this size (a disk that fills), and
+    the signal the kernel sends then is ignored, so the write fails as on a full disk."""
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (megabytes << 20, megabytes << 20))
+    return limit
+
+
+def _committed(db: Path) -> tuple[list[tuple[str]], int, int]:
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("pragma integrity_check").fetchone() == ("ok",)
+        kept = raw.execute("select coalesce(sum(count), 0) from run_counts where stage = 'kept'").fetchone()[0]
+        return raw.execute("select status from runs").fetchall(), raw.execute("select count(*) from posts").fetchone()[0], kept
+
+
+def test_a_disk_that_fills_mid_import_ends_the_run_failed_and_keeps_every_committed_batch(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    source = import_file(tmp_path / "posts.jsonl", 20_000)
+    result = subprocess.run([sys.executable, "-m", "plaint.cli", "import", str(source), "--db", str(db), "--quiet"],
+                            cwd=tmp_path, env={**os.environ, "PLAINT_KEY_FILE": str(tmp_path / "key")},
+                            preexec_fn=_file_size_limit(3), capture_output=True, text=True, timeout=120)
+    assert result.returncode == EXIT_NOTHING_RAN and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"plaint: error: cannot write {db} (disk I/O error")
+    assert "the disk may be full" in result.stderr and "run 1 is marked failed" in result.stderr
+    statuses, posts, kept = _committed(db)
+    assert statuses == [("failed",)] and 0 < posts < 20_000 * 2 // 3
+    assert posts == kept  # every committed batch is there, with its counts
+    history = json.loads(CliRunner().invoke(app, ["runs", "--db", str(db), "--format", "json"]).output)
+    assert history[0]["status"] == "failed" and history[0]["ended_at"]
+
+
+def test_a_full_file_system_says_the_disk_is_full(tmp_path: Path) -> None:
+    if not shutil.which("unshare"):
+        pytest.skip("unshare is not here to mount a small tmpfs")
+    small, out = tmp_path / "small", tmp_path / "out"
+    small.mkdir()
+    out.mkdir()
+    source = import_file(tmp_path / "posts.jsonl", 20_000)
+    # A 3 MB tmpfs in a mount namespace of its own; what it held is copied out before it goes.
+    script = ('mount -t tmpfs -o size=3m plaint-test "$0" || exit 99; "$@"; code=$?; cp "$0"/study.db* '
+              f'{out}/; exit $code')
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script, str(small), sys.executable, "-m", "plaint.cli",
+                             "import", str(source), "--db", str(small / "study.db"), "--quiet"],
+                            cwd=tmp_path, env={**os.environ, "PLAINT_KEY_FILE": str(tmp_path / "key")},
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode == 99:
+        pytest.skip(f"a tmpfs cannot be mounted here: {result.stderr.strip()}")
+    assert result.returncode == EXIT_NOTHING_RAN and result.stderr.count("\n") == 1, result.stderr
+    assert f"the disk holding {small / 'study.db'} is full (database or disk is full)" in result.stderr
+    statuses, posts, kept = _committed(out / "study.db")
+    assert statuses == [("failed",)] and 0 < posts == kept
+
+
+def _wait_for_line(stream, words: str, process: subprocess.Popen) -> None:
+    for line in stream:  # blocks until the run writes it; the run cannot end without one of them
+        if words in line:
+            return
+    raise AssertionError(f"the run ended ({process.wait()}) without saying {words!r}")
+
+
+def test_ctrl_c_then_sigterm_stops_at_once_exits_5_and_marks_the_run_interrupted(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    process = start_import(import_file(tmp_path / "posts.jsonl", 60_000), db, tmp_path)
+    wait_for_posts(db, process)
+    # Both arrive while the process is stopped, so both are pending when it goes on: the first
+    # asks for a clean stop, the second, handled right after it, means now.
+    process.send_signal(signal.SIGSTOP)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGTERM)
+    process.send_signal(signal.SIGCONT)
+    err = process.communicate(timeout=60)[1].decode()
+    assert process.returncode == EXIT_INTERRUPTED, err
+    assert "stopped at once by a second signal; the batch in hand was not stored" in err
+    assert "run 1 is marked interrupted" in err and "Traceback" not in err
+    statuses, posts, kept = _committed(db)
+    assert statuses == [("interrupted",)] and 0 < posts == kept < 40_000
+
+
+def test_two_ctrl_c_at_the_terminal_exit_5_and_mark_the_run_interrupted(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    env = {**os.environ, "PLAINT_KEY_FILE": str(tmp_path / "key")}
+    # Its own process group, as a terminal's job is: Ctrl-C reaches the workers too, which ignore it.
+    process = subprocess.Popen([sys.executable, "-m", "plaint.cli", "import", str(import_file(tmp_path / "p.jsonl",
+                                60_000)), "--db", str(db), "--quiet"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    wait_for_posts(db, process)
+    os.killpg(process.pid, signal.SIGINT)
+    _wait_for_line(process.stderr, "a second Ctrl-C (or SIGTERM) stops at once", process)
+    os.killpg(process.pid, signal.SIGINT)
+    assert process.wait(timeout=60) == EXIT_INTERRUPTED  # at once, or after the batch if that came first
+    process.communicate()
+    statuses, posts, kept = _committed(db)
+    assert statuses == [("interrupted",)] and 0 < posts == kept < 40_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -14,6 +15,7 @@ from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import (
     CandidateFilter,
     contact_history,
+    forget_author,
     list_candidates,
     sample_candidates,
     set_contact_status,
@@ -180,3 +182,70 @@ def test_forget_removes_an_author_everywhere_and_for_good(filled: Store, tmp_pat
     assert "alice_writes" not in handles(filled)
     history = contact_history(filled.database, load_pseudonymiser(), "reddit", "alice_writes")
     assert history[-1]["status"] == "do-not-contact"
+
+
+def forgotten_rows(store: Store, *native_ids: str) -> list[PostRow]:
+    with store.database.session() as session:
+        return list(session.scalars(select(PostRow).where(PostRow.native_id.in_(native_ids)).order_by(PostRow.native_id)))
+
+
+def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(filled: Store, tmp_path) -> None:
+    import csv
+
+    from typer.testing import CliRunner
+
+    from plaint.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["forget", "reddit:alice_writes", "--db", filled.database.url]).exit_code == 0
+    counts: Counter = Counter()
+    run = filled.start_run("t")
+    filled.save_batch(run, "reddit", [
+        (post("t3_200", "alice_writes", "A brand new complaint: the bot said women cannot lead a team."),
+         Annotations("en", ["misogyny"])),
+        (post("t3_201", "Alice_Writes", "And another: it called me fat when I said I had pizza for dinner."),
+         Annotations("en", ["appearance"])),
+        (post("t3_202", "someone_else", "A classist bot told me poor people should not have hobbies at all."),
+         Annotations("en", ["socioeconomic"]))], [], [Author("reddit", "alice_writes")], counts)
+    assert counts[("reddit", "forgotten", "stored without the author")] == 2
+    first, second, other = forgotten_rows(filled, "t3_200", "t3_201", "t3_202")
+    for row in (first, second):
+        assert row.text and row.author_id is None and row.url is None
+        assert row.no_contact == "author asked to be forgotten"
+    assert other.author_id is not None and other.url
+    with filled.database.session() as session:
+        assert session.scalar(select(AuthorRow).where(AuthorRow.handle.ilike("alice_writes"))) is None
+    assert "alice_writes" not in handles(filled) and "someone_else" in handles(filled)
+    # Seen again with its author: still without them.
+    filled.save_batch(filled.start_run("t"), "reddit", [
+        (post("t3_200", "alice_writes", "A brand new complaint: the bot said women cannot lead a team."),
+         Annotations("en", ["misogyny"]))], [], [], Counter())
+    assert forgotten_rows(filled, "t3_200")[0].author_id is None
+    named = runner.invoke(app, ["export", "--db", filled.database.url, "--out", "named.csv", "--identified"])
+    assert named.exit_code == 0, named.output
+    rows = list(csv.DictReader(open(tmp_path / "named.csv", encoding="utf-8")))
+    assert not any("alice" in json.dumps(row).lower() for row in rows)
+    assert any(row["text"].startswith("A brand new complaint") and row["author_handle"] == "" for row in rows)
+
+
+def test_an_author_not_stored_yet_can_be_forgotten_ahead(filled: Store) -> None:
+    from typer.testing import CliRunner
+
+    from plaint.cli import app
+
+    result = CliRunner().invoke(app, ["forget", "weibo:later_person", "--db", filled.database.url])
+    assert result.exit_code == 0 and "forgot weibo:later_person: 0 posts erased" in result.output
+    assert CliRunner().invoke(app, ["forget", "nobody_at_all", "--db", filled.database.url]).exit_code == 2
+    keep(filled, "weibo", (post("m9", "later_person", "AI男友说我胖，我很生气，给它打了一星", 29, platform="weibo"),
+                           Annotations("zh", ["appearance"])))
+    assert forgotten_rows(filled, "m9")[0].author_id is None
+
+
+def test_a_run_under_another_pseudonym_key_is_refused_once_someone_is_forgotten(filled: Store, monkeypatch) -> None:
+    from plaint.errors import ConfigError
+
+    forget_author(filled.database, load_pseudonymiser(), "reddit:alice_writes")
+    monkeypatch.setenv("PLAINT_SECRET", "a-different-key-of-enough-length")
+    with pytest.raises(ConfigError, match="1 author\\(s\\) were forgotten under another pseudonym key than "
+                                          "PLAINT_SECRET"):
+        Store(filled.database).start_run("scrape")

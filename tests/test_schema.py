@@ -59,6 +59,28 @@ def test_a_database_of_the_first_schema_is_upgraded_with_its_data(tmp_path: Path
         assert "WITHOUT ROWID" in raw.execute("select sql from sqlite_master where name = 'post_bands'").fetchone()[0]
 
 
+def test_authors_forgotten_before_the_list_existed_are_on_it_after_the_upgrade(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from plaint.storage.schema import _config
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0002")
+    engine.dispose()
+    with sqlite3.connect(path) as raw:
+        raw.executemany("insert into contact_events (author_key, status, note, at) values (?, ?, ?, ?)", [
+            ("a_forgotten", "do-not-contact", "removed at the author's request (plaint forget)", "2026-11-02 00:00:00"),
+            ("a_forgotten", "do-not-contact", "removed at the author's request (plaint forget)", "2026-11-03 00:00:00"),
+            ("a_only_dnc", "do-not-contact", "asked us not to write", "2026-11-02 00:00:00")])
+    Database(f"sqlite:///{path}").close()  # opening upgrades it
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("select author_key, key_check, forgotten_at from forgotten_authors").fetchall() == [
+            ("a_forgotten", None, "2026-11-02 00:00:00")]
+
+
 def test_a_database_no_migration_made_is_refused_untouched(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as raw:

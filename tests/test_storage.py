@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from plaint.errors import ConfigError
 from plaint.post import Author, Kind, Post, Provenance, Visibility
-from plaint.storage.database import Database, database_url
+from plaint.storage.database import Database, StorageError, database_url
 from plaint.storage.dedup import fingerprint
 from plaint.storage.models import AuthorRow, PostRow
 from plaint.storage.store import Annotations, Store
@@ -153,7 +153,7 @@ def test_database_url_from_path_url_and_environment(tmp_path: Path, monkeypatch:
 def test_a_database_that_is_not_one_is_refused_clearly(tmp_path: Path) -> None:
     not_a_db = tmp_path / "notes.db"
     not_a_db.write_text("these are my notes, not a database\n" * 100)
-    with pytest.raises(ConfigError, match="cannot open"):
+    with pytest.raises(StorageError, match="is damaged or is not a SQLite database"):
         Database(database_url(str(not_a_db)))
     assert "my notes" in not_a_db.read_text()
 

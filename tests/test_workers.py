@@ -146,3 +146,20 @@ def test_one_pool_serves_every_large_file_of_a_run(tmp_path: Path, pools: list[i
     assert summary.platforms[str(first)].status == "ok" and summary.platforms[str(second)].info["records"] == 50
     with sqlite3.connect(tmp_path / "both.db") as raw:
         assert raw.execute("select count(*) from posts where native_id like 't3_2____'").fetchone()[0] == 50
+
+
+def test_a_forgotten_author_is_stored_without_them_through_the_workers(tmp_path: Path, pools: list[int]) -> None:
+    from typer.testing import CliRunner
+
+    from plaint.cli import app
+
+    db = tmp_path / "study.db"
+    assert CliRunner().invoke(app, ["db", "upgrade", "--db", str(db)]).exit_code == 0
+    assert CliRunner().invoke(app, ["forget", "reddit:user10", "--db", str(db)]).exit_code == 0
+    tables, result = import_into(db, mixed_file(tmp_path / "mixed.ndjson"), workers=2)
+    assert pools == [2] and result["status"] == "ok"
+    theirs = {f"t3_{n}" for n in range(10, 2 * BLOCK_RECORDS + 700, 700) if n % 10 == 0}  # complaints, kept
+    stored = {row[1]: row for row in tables["posts"]}
+    assert theirs <= set(stored) and all(stored[native_id][2] is None for native_id in theirs)
+    assert not any(handle == "user10" for _, handle, _, _ in tables["authors"])
+    assert sum(count for _, stage, _, count in tables["counts"] if stage == "forgotten") == len(theirs)

@@ -125,7 +125,10 @@ class RedditCollector:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    """Only strings are text: an archive dump's list or number in a text field is a bad record."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    raise ValueError(f"a text field holds {type(value).__name__} {str(value)[:40]!r}, not text")
 
 
 def _author(data: Mapping[str, Any]) -> Author | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from plaint.collectors.reddit import RedditCollector, connect
 from plaint.config import Config, default_config
 from plaint.demo.cassette import cassette_session, load_interactions
-from plaint.export import write_corpus
+from plaint.export import ExportOptions, write_corpus
 from plaint.pipeline import Pipeline, Progress, RunSummary
 from plaint.pseudonym import Pseudonymiser
 from plaint.recruit import Candidate, list_candidates
@@ -54,6 +54,6 @@ def run_demo(database: Database, export_path: Path, pseudonym: Pseudonymiser,
     pipeline = Pipeline(config, Store(database), progress=progress)
     pipeline.full = True  # every demo walks the whole recording, so a second one shows re-sightings
     summary = pipeline.run({"reddit": lambda: RedditCollector(reddit, config)}, command="demo")
-    exported = write_corpus(database, export_path, pseudonym).rows
+    exported = write_corpus(database, export_path, pseudonym, ExportOptions(force=True)).rows  # its own file
     return DemoResult(summary, list_candidates(database, pseudonym), export_path, exported, adapter.unplayed())
 

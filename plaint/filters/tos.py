@@ -7,6 +7,7 @@ A record from a locked thread stays in the corpus, but its author is never conta
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from plaint.config import TosSettings
 from plaint.filters import Verdict
@@ -32,31 +33,61 @@ MINOR_REASON = "author states age under 18"
 # did not state (old Reddit listings lack `subreddit_type`) is public by construction.
 PUBLIC_ONLY_ROUTES = frozenset({"reddit_api", ARCHIVE_DUMP})
 
+_AGE = r"(1[0-7]|[5-9])"  # an age under 18 that people state of themselves (under 5 is never one)
+# Words after a number that make it something other than an age ("I'm 15 messages in").
+_NOT_AN_AGE = (r"(?!\s*(?:%|\.\d|k\b|messages|chats|hours|days|weeks|months|minutes|mins|seconds|times|bots|"
+               r"characters|chapters|pages|dollars|bucks|euros|pounds|stars|years? (?:in|into|of|ago)))")
+_YEARS_OLD = r"(?:yo|y/o|y\.o\.?|yrs?[\s-]old|years?[\s-]old)"
 _AGE_EN = re.compile(
-    # "I'm 16", "i am only 15" (but not "I'm 16 messages in")
-    r"\b(?:i'?m|i am|im)\s+(?:only\s+|just\s+)?(1[0-7]|[5-9])\b(?!\s*(?:%|\.\d|k\b|messages|chats|hours|"
-    r"days|weeks|months|minutes|times|bots|characters|years? (?:in|into|of|ago)))"
-    # "as a 13 year old", "I'm a 15-year-old", "16yo here"
-    r"|\b(?:as an?|i'?m an?|i am an?)\s+(1[0-7]|[5-9])[\s-]*(?:yo|y/o|yrs?[\s-]old|years?[\s-]old)\b"
-    r"|\b(1[0-7])\s*(?:yo|y/o)\s+here\b"
-    # "(15F)", "16m here"
-    r"|\((1[0-7])\s*[fm]\)|\b(1[0-7])[fm]\s+here\b",
-    re.IGNORECASE,
+    # "I'm 16", "i am only 15", "im 15" (but not "I'm 16 messages in")
+    r"\b(?:i'?m|i am)\s+(?:only\s+|just\s+)?" + _AGE + r"\b" + _NOT_AN_AGE
+    # "as a 13 year old", "I'm a 15-year-old", "15 y/o here", "15 y/o girl here"
+    + r"|\b(?:as an?|i'?m an?|i am an?)\s+" + _AGE + r"[\s-]*" + _YEARS_OLD
+    + r"|\b(1[0-7])\s*" + _YEARS_OLD + r"(?:\s+\w+)?\s+here\b"
+    # "(15F)", "16m here", "I (15) told it", "me (15f)", "I'm 15F", and "15F, ..." / "15 y/o, ..." opening a text or line
+    + r"|\((1[0-7])\s*[fm]\)|\b(1[0-7])\s*[fm]\s+here\b|\b(?:i|me)\s*\((1[0-7])\s*[fm]?\)"
+    + r"|\b(?:i'?m|i am)\s+(1[0-7])\s*[fm]\b"
+    + r"|^[\s(\[]*(1[0-7])\s*(?:[fm]|" + _YEARS_OLD + r")\s*[,.:;)\]/-]",
+    re.IGNORECASE | re.MULTILINE,
 )
+_ZH_AGE = r"(?:(1[0-7]|[5-9])|(十[一二三四五六七]?|[五六七八九]))"
+# School years under 18 ("高三" students are often 18 already); "高一点" is "a little taller".
+_ZH_SCHOOL = r"(?:初中生|初[一二三]|高[一二](?![点些截头倍分度层级米等])|小学生|小学[一二三四五六]年级)"
 _AGE_ZH = re.compile(
-    r"我(?:今年|才|只有|现在)?(?:(1[0-7]|[5-9])|(十[一二三四五六七]?|[五六七八九]))岁"
-    r"|我(?:是|还是)?(?:个)?(?:未成年|初中生|初一|初二|初三|高一|高二|小学生)"
+    # "我今年15岁", "我十六岁", "我15岁", "我现在十五歲" (traditional)
+    r"我(?:今年|才|只有|现在|現在)?" + _ZH_AGE + r"周?[岁歲]"
+    # "今年十五", "今年才15了": this year's age, where nothing after it makes it a count or a date
+    + r"|今年(?:才|只有)?" + _ZH_AGE + r"(?:周?[岁歲])?(?=$|[\s，。！？、,.!?~～了啦呀哦吧])"
+    # "我是初中生", "我还是未成年", "我初三", "本人高一", "初三党", "在读初二", "作为一个初三学生"
+    + r"|(?:我|本人)(?:是|还是|還是|在读|读|上|正在读)?(?:个|一个|一名)?(?:未成年|" + _ZH_SCHOOL + r")"
+    + r"|" + _ZH_SCHOOL + r"(?:党|狗|学生|學生|在读)"
+    + r"|(?:在读|正在读|刚上|今年上)" + _ZH_SCHOOL
+    + r"|作为(?:一个|一名)?" + _ZH_SCHOOL
 )
 
+# Something each of the patterns above needs (an age in digits of any width, 岁, 今年, a school
+# year): most texts have none, and this one scan is several times cheaper than the two searches.
+_AGE_HINT = re.compile(r"\d|[岁歲]|今年|未成年|初中生|初[一二三]|高[一二]|小学")
+# Look-alikes folded before the age rules: NFKC turns full-width letters and digits into ASCII;
+# phone keyboards type these for an apostrophe.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "\u00b4": "'",
+                              "`": "'"})
 
-# Something each of the patterns above needs (an age in digits, 岁, a school year): most texts
-# have none, and this one scan is several times cheaper than the two searches.
-_AGE_HINT = re.compile(r"[0-9岁]|未成年|初中生|初[一二三]|高[一二]|小学生")
+
+def plain_forms(text: str) -> str:
+    """The text with look-alike characters folded (full-width forms by NFKC, curly and modifier
+    apostrophes to '), so that "I\u2019m 15" and "\uff29\uff4d \uff11\uff15" read as "I'm 15"."""
+    if text.isascii():
+        return text.translate(_APOSTROPHES) if "`" in text else text
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
 
 
 def states_minor_age(text: str) -> bool:
     """Whether the author says of themselves that they are under 18 ("I'm 16", "我今年15岁")."""
-    return _AGE_HINT.search(text) is not None and bool(_AGE_EN.search(text) or _AGE_ZH.search(text))
+    if _AGE_HINT.search(text) is None:
+        return False
+    text = plain_forms(text)
+    return bool(_AGE_EN.search(text) or _AGE_ZH.search(text))
 
 
 class TosFilter:

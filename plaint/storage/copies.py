@@ -9,8 +9,8 @@ compared exactly, by their texts' shingles.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +26,6 @@ from plaint.storage.dedup import (
     BandKey,
     MinHasher,
     TextIdentity,
-    estimated_similarity,
     jaccard,
     near_basis,
     pack,
@@ -37,6 +36,11 @@ from plaint.storage.models import PostBandRow, PostRow
 # New posts are linked before they are inserted, under ids above any a database hands out:
 # ties between candidates go to the lowest id, so a stored post still wins over a new one.
 PROVISIONAL = 1 << 62
+# However crowded a band key's bucket gets, a new post is compared with at most its newest this
+# many originals, so the check's work per post stays bounded; a true near copy shares about five
+# of its twenty band keys with its original, so it has more than one chance to meet it.
+BUCKET_CAP = 16
+KEYS_PER_STATEMENT = 400
 
 
 @dataclass
@@ -62,10 +66,13 @@ class CopyLinker:
         Writes nothing: the caller inserts the posts, then `add_bands` indexes the originals."""
         outcomes: Counter[str] = Counter()
         exact = self._exact_originals({item.identity.text_hash for item in new if item.identity.text_hash})
-        stored = self._stored_candidates({key for item in new for key in item.identity.keys})
-        screened = {item.id: self._screened(item.identity, stored) for item in new if item.identity.keys}
+        buckets, signatures = self._stored_candidates({key for item in new for key in item.identity.keys})
+        screened = {item.id: _screened(item.identity, _sharing(item.identity, buckets), signatures)
+                    for item in new if item.identity.keys}
         stored_shingles = self._stored_shingles({post_id for ids in screened.values() for post_id in ids})
-        in_batch: dict[BandKey, list[tuple[int, np.ndarray]]] = defaultdict(list)
+        # This batch's originals so far, by band key: the newest BUCKET_CAP of each, as for stored ones.
+        in_batch: dict[BandKey, deque[int]] = defaultdict(lambda: deque(maxlen=BUCKET_CAP))
+        batch_originals: dict[int, TextIdentity] = {}
         # Among posts seen together, the one posted first is the original (listings come newest first).
         for item in sorted(new, key=lambda i: (i.created_at is None, i.created_at or datetime.min, i.id)):
             identity = item.identity
@@ -74,7 +81,12 @@ class CopyLinker:
                 item.duplicate_of, item.duplicate_kind, item.similarity = original, "exact", 1.0
                 outcomes["duplicate"] += 1
                 continue
-            match = self._nearest(identity, screened[item.id], stored_shingles, in_batch) if identity.keys else None
+            match = None
+            if identity.keys:
+                nearby = _sharing(identity, in_batch)
+                earlier = _screened(identity, nearby, {i: batch_originals[i].signature for i in nearby})
+                match = _nearest(identity, {**{i: stored_shingles.get(i) for i in screened[item.id]},
+                                            **{i: batch_originals[i].shingles for i in earlier}})
             if match is not None:
                 item.duplicate_of, item.duplicate_kind, item.similarity = match[0], "near", match[1]
                 outcomes["near duplicate"] += 1
@@ -85,8 +97,9 @@ class CopyLinker:
             if identity.keys:
                 assert identity.signature is not None and identity.shingles is not None
                 item.minhash = pack(identity.signature)
+                batch_originals[item.id] = identity
                 for band_key in identity.keys:
-                    in_batch[band_key].append((item.id, identity.shingles))
+                    in_batch[band_key].append(item.id)
         return outcomes
 
     def add_bands(self, indexed: Sequence[tuple[int, Sequence[BandKey]]]) -> None:
@@ -126,55 +139,28 @@ class CopyLinker:
                 originals.setdefault(text_hash, post_id)
         return originals
 
-    def _stored_candidates(self, band_keys: set[BandKey]) -> dict[BandKey, list[tuple[int, bytes]]]:
-        """For each band key, the stored originals that share it, with their packed signatures."""
-        sharing: dict[int, set[BandKey]] = defaultdict(set)
+    def _stored_candidates(self, band_keys: set[BandKey]) -> tuple[dict[BandKey, list[int]], dict[int, np.ndarray]]:
+        """For each band key, the newest BUCKET_CAP stored originals that share it; and their
+        MinHash signatures. However crowded a key's bucket (posts written from one template share
+        band keys by the thousand), each key costs one bounded index range, read newest first."""
+        buckets: dict[BandKey, list[int]] = defaultdict(list)
         connection = self.session.connection()
         mark = placeholder(connection)
-        # Through the driver (see placeholder): a batch looks up thousands of keys.
-        for chunk in chunks(sorted({key for _, key in band_keys})):
-            query = (f'SELECT band, "key", post_id FROM {PostBandRow.__tablename__} '
-                     f'WHERE "key" IN ({", ".join([mark] * len(chunk))})')
-            for band, key, post_id in connection.exec_driver_sql(query, tuple(chunk)):
-                if (band, key) in band_keys:
-                    sharing[post_id].add((band, key))
-        found: dict[BandKey, list[tuple[int, bytes]]] = defaultdict(list)
-        for chunk in chunks(sorted(sharing)):
+        one = (f'SELECT band, "key", post_id FROM (SELECT band, "key", post_id FROM {PostBandRow.__tablename__} '
+               f'WHERE "key" = {mark} AND band = {mark} ORDER BY post_id DESC LIMIT {BUCKET_CAP}) AS bucket')
+        # Through the driver (see placeholder), as one statement of many bounded reads: a batch
+        # looks up thousands of keys. SQLite allows 500 SELECTs in a compound one.
+        for chunk in chunks(sorted(band_keys), KEYS_PER_STATEMENT):
+            parameters = tuple(value for band, key in chunk for value in (key, band))
+            for band, key, post_id in connection.exec_driver_sql(" UNION ALL ".join([one] * len(chunk)), parameters):
+                buckets[(band, key)].append(post_id)
+        signatures: dict[int, np.ndarray] = {}
+        for chunk in chunks(sorted({post_id for ids in buckets.values() for post_id in ids})):
             query = select(PostRow.id, PostRow.minhash).where(
                 PostRow.id.in_(chunk), PostRow.tombstoned_at.is_(None), PostRow.minhash.is_not(None))
             for post_id, packed in self.session.execute(query):
-                for band_key in sharing[post_id]:
-                    found[band_key].append((post_id, packed))
-        return found
-
-    @staticmethod
-    def _screened(text: TextIdentity, stored: dict[BandKey, list[tuple[int, bytes]]]) -> list[int]:
-        """The stored originals sharing a band key with the text whose signatures agree enough
-        with its own to be worth comparing exactly."""
-        assert text.signature is not None
-        passed: dict[int, bool] = {}
-        ours = text.signature.astype("<u4")  # as the stored ones are packed, converted once
-        for band_key in text.keys:
-            for post_id, packed in stored.get(band_key, ()):
-                if post_id not in passed:
-                    passed[post_id] = estimated_similarity(ours, packed) >= SCREEN
-        return [post_id for post_id, ok in passed.items() if ok]
-
-    @staticmethod
-    def _nearest(text: TextIdentity, screened: list[int], stored_shingles: dict[int, np.ndarray | None],
-                 in_batch: dict[BandKey, list[tuple[int, np.ndarray]]]) -> tuple[int, float] | None:
-        """The earliest-indexed most similar original at or above the threshold, and the similarity."""
-        assert text.shingles is not None
-        exact_checks = {post_id: stored_shingles.get(post_id) for post_id in screened}
-        for band_key in text.keys:
-            for post_id, hashes in in_batch.get(band_key, ()):
-                exact_checks.setdefault(post_id, hashes)
-        best: tuple[float, int] | None = None
-        for post_id, hashes in exact_checks.items():
-            similarity = jaccard(text.shingles, hashes) if hashes is not None else 0.0
-            if similarity >= THRESHOLD and (best is None or (similarity, -post_id) > (best[0], -best[1])):
-                best = (similarity, post_id)
-        return None if best is None else (best[1], round(best[0], 3))
+                signatures[post_id] = np.frombuffer(packed, dtype="<u4")
+        return buckets, signatures
 
     def _stored_shingles(self, post_ids: set[int]) -> dict[int, np.ndarray | None]:
         """The shingles of stored posts, from their texts, loaded once for a whole batch."""
@@ -185,3 +171,31 @@ class CopyLinker:
                 words = near_basis(title, body)
                 found[post_id] = shingles(words) if words else None
         return found
+
+
+def _sharing(text: TextIdentity, buckets: Mapping[BandKey, Iterable[int]]) -> list[int]:
+    """The posts in the text's band buckets, each once, in the order found."""
+    return list(dict.fromkeys(post_id for band_key in text.keys for post_id in buckets.get(band_key, ())))
+
+
+def _screened(text: TextIdentity, candidates: list[int], signatures: Mapping[int, np.ndarray | None]) -> list[int]:
+    """The candidates whose MinHash signatures agree enough with the text's to be worth comparing
+    exactly: one comparison of all their signatures at once."""
+    assert text.signature is not None
+    known = [post_id for post_id in candidates if signatures.get(post_id) is not None]
+    if not known:
+        return []
+    stacked = np.stack([np.asarray(signatures[post_id], dtype="<u4") for post_id in known])
+    agree = np.count_nonzero(stacked == text.signature.astype("<u4"), axis=1) / stacked.shape[1]
+    return [post_id for post_id, share in zip(known, agree, strict=True) if share >= SCREEN]
+
+
+def _nearest(text: TextIdentity, candidates: Mapping[int, np.ndarray | None]) -> tuple[int, float] | None:
+    """The earliest-indexed most similar candidate at or above the threshold, and the similarity."""
+    assert text.shingles is not None
+    best: tuple[float, int] | None = None
+    for post_id, hashes in candidates.items():
+        similarity = jaccard(text.shingles, hashes) if hashes is not None else 0.0
+        if similarity >= THRESHOLD and (best is None or (similarity, -post_id) > (best[0], -best[1])):
+            best = (similarity, post_id)
+    return None if best is None else (best[1], round(best[0], 3))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from plaint.errors import ConfigError
+from plaint.errors import ConfigError, PlaintError
 from plaint.storage import schema
+from plaint.storage.failures import StorageError, describe, watch
+
+__all__ = ["Database", "StorageError", "database_url", "describe", "sqlite_path"]
 
 DEFAULT_FILE = "plaint.db"
 
@@ -26,35 +30,65 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def describe(url: str) -> str:
-    """Where the data is, for messages: a file path, or the URL without its password."""
-    if url.startswith("sqlite:///"):
-        return url[len("sqlite:///"):]
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL made by `database_url`, else None."""
+    return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    """An open database, brought to the current schema.
+
+    `create=False` is for commands that only make sense on a database that holds something
+    (stats, candidates, export, ...): a path with no file there, an empty file or a database
+    without plaint's tables is refused, so a mistyped --db never leaves an empty database behind.
+    A command that stores posts (`create=True`) makes a new database in a missing or empty file;
+    `was_empty` then says the file was there with nothing in it."""
+
+    def __init__(self, url: str, create: bool = True) -> None:
         self.url = url
+        path = sqlite_path(url)
+        self.was_empty = bool(path and path.is_file() and path.stat().st_size == 0)
+        if path is not None and not create:
+            _check_existing(path)
         try:
             self.engine: Engine = create_engine(url)
         except (ArgumentError, ModuleNotFoundError) as exc:
             raise ConfigError(f"database {describe(url)}: cannot open ({exc})") from None
+        watch(self.engine, url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            schema.upgrade(self.engine)
-        except DatabaseError as exc:
-            raise ConfigError(f"database {describe(url)}: cannot open ({exc.orig})") from None
+        if not create and schema.current(self.engine) is None:
+            with self.engine.connect() as connection:
+                schema.refuse_foreign_tables(connection)
+            raise ConfigError(f"{describe(url)} holds no plaint database yet; {_HOW_TO_MAKE}")
+        schema.upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
         return self.sessions()
 
+    def make_room(self) -> None:
+        """After a write failed for want of space: move SQLite's write-ahead log into the database
+        file and truncate it, which frees the log's space for a small write (a run's status)."""
+        if self.engine.dialect.name == "sqlite":
+            with contextlib.suppress(PlaintError), self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         self.engine.dispose()
+
+
+_HOW_TO_MAKE = ("plaint import, scrape or add makes one as it stores posts (or plaint db upgrade, an empty one); "
+                "is --db (or $PLAINT_DB) the file you meant?")
+
+
+def _check_existing(path: Path) -> None:
+    if not path.exists():
+        raise ConfigError(f"no database at {path}; {_HOW_TO_MAKE}")
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder, not a database file; name the .db file in it")
+    if path.stat().st_size == 0:
+        raise ConfigError(f"{path} is an empty file (0 bytes), not a plaint database; {_HOW_TO_MAKE}")
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -106,13 +106,6 @@ def pack(signature: np.ndarray) -> bytes:
     return signature.astype("<u4").tobytes()
 
 
-def estimated_similarity(signature: np.ndarray, packed: bytes) -> float:
-    """The share of MinHash values two texts agree on: an unbiased estimate of their Jaccard.
-    `signature` may be given packed already (as `np.frombuffer(pack(...), "<u4")`)."""
-    ours = signature if signature.dtype == np.dtype("<u4") else signature.astype("<u4")
-    return float(np.count_nonzero(ours == np.frombuffer(packed, dtype="<u4"))) / ours.size
-
-
 BandKey = tuple[int, int]  # (band, key)
 HASHER = MinHasher()
 

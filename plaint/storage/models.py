@@ -147,6 +147,20 @@ class DoNotContactRow(Base):
     added_at: Mapped[datetime]
 
 
+class ForgottenAuthorRow(Base):
+    """Authors who asked to be forgotten (`plaint forget`), by keyed pseudonym: a later post of
+    theirs is stored without them. Survives any purge, as the do-not-contact list does."""
+
+    __tablename__ = "forgotten_authors"
+
+    author_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The pseudonym of a fixed text under the key the author was forgotten with: a run under
+    # another key could not recognise them, and is refused. None for authors forgotten before
+    # plaint kept it (migration 0003).
+    key_check: Mapped[str | None] = mapped_column(String(64))
+    forgotten_at: Mapped[datetime]
+
+
 class PostBandRow(Base):
     """MinHash LSH band keys of a post's text: posts sharing a key are near-duplicate candidates."""
 

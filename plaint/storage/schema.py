@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from plaint.errors import ConfigError
 
@@ -40,11 +40,17 @@ def upgrade(engine: Engine) -> bool:
     if revision == head():
         return False
     with engine.begin() as connection:
-        if revision is None and inspect(connection).get_table_names():
-            raise ConfigError("this database has tables that plaint's migrations did not make (an earlier "
-                              "development build, or another program's); give plaint a new database")
+        if revision is None:
+            refuse_foreign_tables(connection)
         command.upgrade(_config(connection), "head")
     return True
+
+
+def refuse_foreign_tables(connection: Connection) -> None:
+    """A database without plaint's revision that holds tables is another program's: refused."""
+    if inspect(connection).get_table_names():
+        raise ConfigError("this database has tables that plaint's migrations did not make (an earlier "
+                          "development build, or another program's); give plaint a new database")
 
 
 def draft(engine: Engine, message: str) -> None:

@@ -19,12 +19,16 @@ from sqlalchemy.orm import Session
 
 from plaint import __version__
 from plaint.post import Annotations, Author, Post
+from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.queries import Query
 from plaint.storage import chunks, placeholder
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
-from plaint.storage.database import Database
+from plaint.storage.database import Database, StorageError, describe
 from plaint.storage.dedup import TextIdentity, fingerprint
+from plaint.storage.forgotten import Forgotten, remember
+from plaint.storage.forgotten import OUTCOME as FORGOTTEN_OUTCOME
+from plaint.storage.forgotten import STAGE as FORGOTTEN_STAGE
 from plaint.storage.models import (
     AuthorRow,
     ContactEventRow,
@@ -47,8 +51,21 @@ def _now() -> datetime:
 
 
 class Store:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, pseudonym: Pseudonymiser | None = None) -> None:
+        """`pseudonym`: the key forgotten authors are recognised by (default: load_pseudonymiser,
+        read only if the database has forgotten anyone)."""
         self.database = database
+        self._pseudonym = pseudonym
+        self._forgotten: Forgotten | None = None
+
+    def forgotten(self) -> Forgotten:
+        """The forgotten authors, read once a run (a forget holds the run lock, so none is added
+        meanwhile)."""
+        if self._forgotten is None:
+            with self.database.session() as session:
+                self._forgotten = Forgotten.load(session, lambda: self._pseudonym or load_pseudonymiser(),
+                                                 describe(self.database.url))
+        return self._forgotten
 
     # Runs -------------------------------------------------------------------------------------
 
@@ -61,6 +78,8 @@ class Store:
             return int(result.rowcount or 0)
 
     def start_run(self, command: str) -> int:
+        self._forgotten = None
+        self.forgotten()  # read afresh; under another pseudonym key, refused before the run begins
         with self.database.session() as session, session.begin():
             run = RunRow(command=command, started_at=_now(), status="running", tool_version=__version__)
             session.add(run)
@@ -74,6 +93,23 @@ class Store:
             run.status, run.ended_at = status, _now()
             run.platforms, run.warnings = platforms, warnings
             self.save_counts(session, run_id, counts)
+
+    def end_run(self, run_id: int, status: str, platforms: dict[str, Any]) -> bool:
+        """Mark a run that could not finish (the database failed under it, or a second signal
+        stopped it at once): its status and end only, so its counts stay those of its last
+        committed batch, as its posts do. After a full disk the write-ahead log is truncated and
+        the mark tried once more. Returns whether it was written (if not, the next run marks the
+        run interrupted)."""
+        for attempt in range(2):
+            try:
+                with self.database.session() as session, session.begin():
+                    session.execute(update(RunRow).where(RunRow.id == run_id)
+                                    .values(status=status, ended_at=_now(), platforms=platforms))
+                return True
+            except StorageError:
+                if attempt == 0:
+                    self.database.make_room()
+        return False
 
     def save_counts(self, session: Session, run_id: int, counts: Counter[CountKey]) -> None:
         existing = {(r.source, r.stage, r.outcome): r
@@ -126,6 +162,9 @@ class Store:
         """
         outcomes: Counter[str] = Counter()
         now = _now()
+        kept, minors, stripped = self.forgotten().apply(kept, minors)
+        if stripped:
+            counts[(platform, FORGOTTEN_STAGE, FORGOTTEN_OUTCOME)] += stripped
         with self.database.session() as session, session.begin(), session.no_autoflush:
             author_ids = self._save_authors(session, [*minors, *(post.author for post, _ in kept if post.author)], now)
             minor_ids = sorted({author_ids[(a.platform, a.handle)] for a in minors})
@@ -237,23 +276,31 @@ class Store:
             ids.update({key: row.id for key, row in inserted.items()})
         return ids
 
-    def forget_author(self, author_id: int, author_key: str, note: str) -> int:
-        """Erase every post of an author, delete the author, and put their keyed pseudonym on the
-        do-not-contact list, in one transaction. Returns the number of posts erased."""
+    def forget_author(self, pseudonym: Pseudonymiser, platform: str, handle: str, author_id: int | None,
+                      note: str) -> int:
+        """Erase every post of an author (if stored), delete the author, put their keyed pseudonym
+        on the do-not-contact list and on the forgotten list (their later posts are stored without
+        them), in one transaction. Returns the number of posts erased."""
         now = _now()
+        key = pseudonym.author(platform, handle)
         with self.database.session() as session, session.begin():
-            author = session.get_one(AuthorRow, author_id)
-            posts = list(session.scalars(select(PostRow).where(PostRow.author_id == author_id)))
-            for row in posts:
-                if row.tombstoned_at is None:
-                    self._erase_and_reindex(session, row, now)
-                row.author = None
-            session.execute(update(ContactEventRow).where(ContactEventRow.author_id == author_id)
-                            .values(author_id=None))
-            log_status(session, None, author_key, DO_NOT_CONTACT, note)
+            posts: list[PostRow] = []
+            if author_id is not None:
+                author = session.get_one(AuthorRow, author_id)
+                posts = list(session.scalars(select(PostRow).where(PostRow.author_id == author_id)))
+                for row in posts:
+                    if row.tombstoned_at is None:
+                        self._erase_and_reindex(session, row, now)
+                    row.author = None
+                session.execute(update(ContactEventRow).where(ContactEventRow.author_id == author_id)
+                                .values(author_id=None))
+            log_status(session, None, key, DO_NOT_CONTACT, note)
+            remember(session, pseudonym, platform, handle, now)
             session.flush()
-            session.delete(author)
-            return len(posts)
+            if author_id is not None:
+                session.delete(author)
+        self._forgotten = None
+        return len(posts)
 
     def live_ids(self, platform: str) -> list[str]:
         """The native ids of a platform's stored posts that are not erased, in a stable order."""

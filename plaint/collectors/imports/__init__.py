@@ -24,6 +24,7 @@ from plaint.collectors.imports import (
 )
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.readers import (
+    MAX_TEXT_CHARS,
     Record,
     Truncated,
     csv_rows,
@@ -129,8 +130,11 @@ class RecordMapper:
                 fmt.route, fmt.name, f"file:{self.path.name}", fetched_at=self.fetched_at)
         try:
             posts = fmt.to_posts(record.data, provenance)
-        except (BadRecord, KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (BadRecord, KeyError, TypeError, ValueError, AttributeError, ArithmeticError, OSError) as exc:
             return [], f"{fmt.name}: {exc}", None
+        longest = max((len(post.text) + len(post.title or "") for post in posts), default=0)
+        if longest > MAX_TEXT_CHARS:
+            return [], f"{fmt.name}: a text of {longest:,} characters, more than the {MAX_TEXT_CHARS:,} a post may hold", None
         if fmt is not self._last_first[0]:
             self._last_first = [fmt, *(f for f in self.candidates if f is not fmt)]
         return posts, None, fmt.name

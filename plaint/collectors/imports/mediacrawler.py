@@ -9,6 +9,7 @@ from typing import Any
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import (
     count,
+    prose,
     required,
     text,
     timestamp,
@@ -45,7 +46,7 @@ def xhs_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     user_id = text(record, "user_id")
     return _post("xiaohongshu", record, provenance, native_id=note_id, kind=Kind.NOTE, url=_xhs_note_url(note_id),
-                 title=text(record, "title") or None, text=text(record, "desc"),
+                 title=prose(record, "title") or None, text=prose(record, "desc"),
                  author=_author("xiaohongshu", record, "nickname", "user_id",
                                 f"https://www.xiaohongshu.com/user/profile/{user_id}" if user_id else None),
                  created_at=timestamp(record, "time"), score=count(record, "liked_count"),
@@ -59,7 +60,7 @@ def xhs_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return _post("xiaohongshu", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=_xhs_note_url(note_id), thread_id=note_id,
                  parent_id=_parent(parent, note_id),
-                 text=text(record, "content"),
+                 text=prose(record, "content"),
                  author=_author("xiaohongshu", record, "nickname", "user_id",
                                 f"https://www.xiaohongshu.com/user/profile/{user_id}" if user_id else None),
                  created_at=timestamp(record, "create_time"), score=count(record, "like_count"))
@@ -76,7 +77,7 @@ def weibo_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     return _post("weibo", record, provenance, native_id=note_id, kind=Kind.POST,
                  url=without_query(text(record, "note_url")) or f"https://m.weibo.cn/detail/{note_id}",
-                 text=text(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
+                 text=prose(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
                  created_at=timestamp(record, "create_time"), score=count(record, "liked_count"),
                  num_comments=count(record, "comments_count"))
 
@@ -87,7 +88,7 @@ def weibo_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return _post("weibo", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=f"https://m.weibo.cn/detail/{note_id}", thread_id=note_id,
                  parent_id=_parent(parent, note_id),
-                 text=text(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
+                 text=prose(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
                  created_at=timestamp(record, "create_time"), score=count(record, "comment_like_count"))
 
 
@@ -102,8 +103,8 @@ def tieba_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     return _post("tieba", record, provenance, native_id=note_id, kind=Kind.POST,
                  url=without_query(text(record, "note_url")) or f"https://tieba.baidu.com/p/{note_id}",
-                 community=text(record, "tieba_name") or None, title=text(record, "title") or None,
-                 text=text(record, "desc"), author=_author("tieba", record, "user_nickname", "user_nickname",
+                 community=text(record, "tieba_name") or None, title=prose(record, "title") or None,
+                 text=prose(record, "desc"), author=_author("tieba", record, "user_nickname", "user_nickname",
                                                           _tieba_profile(record)),
                  created_at=timestamp(record, "publish_time"), num_comments=count(record, "total_replay_num"))
 
@@ -115,7 +116,7 @@ def tieba_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return _post("tieba", record, provenance, native_id=f"comment:{comment_id}", kind=Kind.COMMENT,
                  url=f"https://tieba.baidu.com/p/{note_id}?pid={comment_id}#{comment_id}", thread_id=note_id,
                  parent_id=_parent(parent, note_id),
-                 community=text(record, "tieba_name") or None, text=text(record, "content"),
+                 community=text(record, "tieba_name") or None, text=prose(record, "content"),
                  author=_author("tieba", record, "user_nickname", "user_nickname", _tieba_profile(record)),
                  created_at=timestamp(record, "publish_time"))
 
@@ -135,8 +136,8 @@ def zhihu_content(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     content_id = required(record, "content_id")
     kind = text(record, "content_type") or "answer"
     return _post("zhihu", record, provenance, native_id=f"{kind}:{content_id}", kind=_ZHIHU_KINDS.get(kind, Kind.POST),
-                 url=without_query(text(record, "content_url")) or None, title=text(record, "title") or None,
-                 text=text(record, "content_text", "desc"), author=_zhihu_author(record),
+                 url=without_query(text(record, "content_url")) or None, title=prose(record, "title") or None,
+                 text=prose(record, "content_text", "desc"), author=_zhihu_author(record),
                  thread_id=text(record, "question_id") or None, created_at=timestamp(record, "created_time"),
                  score=count(record, "voteup_count"), num_comments=count(record, "comment_count"))
 
@@ -149,7 +150,7 @@ def zhihu_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
                  kind=Kind.COMMENT, url=f"https://www.zhihu.com/{kind}/{content_id}" if kind != "answer"
                  else f"https://www.zhihu.com/answer/{content_id}", thread_id=f"{kind}:{content_id}",
                  parent_id=_parent(parent, f"{kind}:{content_id}"),
-                 text=text(record, "content"), author=_zhihu_author(record),
+                 text=prose(record, "content"), author=_zhihu_author(record),
                  created_at=timestamp(record, "publish_time"), score=count(record, "like_count"))
 
 
@@ -164,7 +165,7 @@ def _douyin_author(record: dict[str, Any]) -> Author | None:
 def douyin_aweme(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     aweme_id = required(record, "aweme_id")
     return _post("douyin", record, provenance, native_id=aweme_id, kind=Kind.VIDEO,
-                 url=f"https://www.douyin.com/video/{aweme_id}", text=text(record, "desc", "title"),
+                 url=f"https://www.douyin.com/video/{aweme_id}", text=prose(record, "desc", "title"),
                  author=_douyin_author(record), created_at=timestamp(record, "create_time"),
                  score=count(record, "liked_count"), num_comments=count(record, "comment_count"))
 
@@ -175,7 +176,7 @@ def douyin_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]
     return _post("douyin", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
                  kind=Kind.COMMENT, url=f"https://www.douyin.com/video/{aweme_id}", thread_id=aweme_id,
                  parent_id=_parent(parent, aweme_id),
-                 text=text(record, "content"), author=_douyin_author(record),
+                 text=prose(record, "content"), author=_douyin_author(record),
                  created_at=timestamp(record, "create_time"), score=count(record, "like_count"))
 
 

@@ -22,6 +22,12 @@ import zstandard
 
 SNIFF_BYTES = 1 << 16
 _JSON_CHUNK = 1 << 16
+# A post's title and text together may hold this many characters (a Reddit post holds at most
+# 40,000, a long Zhihu answer some hundred thousand). A record beyond it is a bad record, reported
+# before the filters spend minutes on it; an NDJSON line longer than six times this (the most
+# JSON's \u escapes make of such a text) is reported without being decoded at all.
+MAX_TEXT_CHARS = 1_000_000
+MAX_LINE_CHARS = 6 * MAX_TEXT_CHARS
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,9 @@ def ndjson_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
 
 
 def ndjson_record(number: int, line: str) -> Record:
+    if len(line) > MAX_LINE_CHARS:
+        return Record(f"line {number}", problem=f"a line of {len(line):,} characters, longer than a record of "
+                                                f"{MAX_TEXT_CHARS:,} characters of text can be")
     try:
         value = _loads(line)
     except ValueError as exc:
@@ -136,9 +145,22 @@ def _loads(line: str) -> Any:
 
 
 def csv_rows(handle: TextIO) -> Iterator[Record]:
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT_CHARS))
     reader = csv.DictReader(handle)
+    rows = iter(reader)
     try:
-        for row in reader:
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field limit" not in str(exc):
+                    raise
+                # The reader goes on after the field; the rest of the file is read as ever.
+                yield Record(f"line {start}", problem=f"a field longer than {MAX_TEXT_CHARS:,} characters")
+                continue
             where = f"line {reader.line_num}"
             if None in row:  # more fields than the header has
                 yield Record(where, problem=f"{len(row) - 1 + len(row[None])} fields, the header has {len(row) - 1}")

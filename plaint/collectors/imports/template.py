@@ -19,6 +19,7 @@ from plaint.collectors.imports.values import (
     BadRecord,
     count,
     flag,
+    prose,
     required,
     text,
     timestamp,
@@ -55,7 +56,7 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     platform = required(record, "platform").strip().lower()
     if platform not in ALLOWED_ROUTES:
         raise BadRecord(f"platform {platform!r} is not one of {', '.join(sorted(ALLOWED_ROUTES))}")
-    body = required(record, "text")
+    body = required(record, "text", prose)
     url = text(record, "url")
     native_id = text(record, "native_id") or without_query(url) or (
         "sha1:" + hashlib.sha1(f"{platform}\x1f{body}".encode("utf-8")).hexdigest())
@@ -69,7 +70,7 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return [Post(
         platform=platform, native_id=native_id, kind=_KINDS[kind], provenance=provenance, url=url or None,
         parent_id=text(record, "parent_id") or None, community=text(record, "community") or None,
-        title=text(record, "title") or None, text=body,
+        title=prose(record, "title") or None, text=body,
         author=Author(platform, handle, text(record, "author_id") or None, text(record, "author_url") or None)
         if handle else None,
         created_at=timestamp(record, "created_at", local=timezone.utc), score=count(record, "score"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
 from typing import Any
 
 BEIJING = timezone(timedelta(hours=8))
@@ -19,16 +20,42 @@ class BadRecord(ValueError):
 
 
 def text(record: dict[str, Any], *names: str) -> str:
-    """The first of `names` that holds a non-empty value, as text ("" if none does)."""
+    """The first of `names` that holds a non-empty value, as text ("" if none does): an id, a
+    name, a URL. A string or a whole number (JSON exports write ids as numbers); anything else
+    (a list, an object, true) is not an id and makes the record bad."""
     for name in names:
         value = record.get(name)
-        if value not in (None, ""):
+        if value in (None, ""):
+            continue
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
+        raise BadRecord(f"{name} is {_kind(value)}, not text")
     return ""
 
 
-def required(record: dict[str, Any], name: str) -> str:
-    value = text(record, name)
+def prose(record: dict[str, Any], *names: str) -> str:
+    """What a person wrote (a text, a title): the first of `names` that holds a non-empty
+    string. Only strings are text: a list, a number or true in its place makes the record bad,
+    rather than being stored as "['Character.AI', 'sexist']"."""
+    for name in names:
+        value = record.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise BadRecord(f"{name} is {_kind(value)}, not text")
+        return value
+    return ""
+
+
+def _kind(value: Any) -> str:
+    kinds = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return next((words for kind, words in kinds.items() if isinstance(value, kind)), type(value).__name__)
+
+
+def required(record: dict[str, Any], name: str, reader: Callable[..., str] = text) -> str:
+    value = reader(record, name)
     if not value:
         raise BadRecord(f"no {name}")
     return value
@@ -59,7 +86,10 @@ def timestamp(record: dict[str, Any], name: str, local: timezone = BEIJING) -> d
         value = int(value.strip())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise BadRecord(f"{name} is {value!r}, outside the years a date can have") from None
     try:
         parsed = datetime.fromisoformat(value)  # most exports write ISO 8601 as it is
     except (TypeError, ValueError):
@@ -69,7 +99,16 @@ def timestamp(record: dict[str, Any], name: str, local: timezone = BEIJING) -> d
             raise BadRecord(f"{name} is {value!r}, not a time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=local)
-    return parsed.astimezone(timezone.utc)
+    return utc(parsed, name)
+
+
+def utc(moment: datetime, name: str) -> datetime:
+    """The moment in UTC. 0001-01-01T00:00:00+14:00 is in the year 0 there, and
+    9999-12-31T23:00-05:00 in the year 10000: neither can be stored, and each is a bad record."""
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise BadRecord(f"{name} is {moment.isoformat()}, which in UTC falls outside the years 1 to 9999") from None
 
 
 def flag(record: dict[str, Any], name: str) -> bool | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
-from plaint.collectors.imports.values import BadRecord, count, text, timestamp
+from plaint.collectors.imports.values import BadRecord, count, prose, text, timestamp
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 
@@ -31,7 +31,7 @@ def _comment(item: dict[str, Any], note_id: str, parent: str, provenance: Proven
         return []
     posts = [Post(platform="xiaohongshu", native_id=f"comment:{comment_id}", kind=Kind.COMMENT, provenance=provenance,
                   url=f"https://www.xiaohongshu.com/explore/{note_id}", thread_id=note_id, parent_id=parent,
-                  text=text(item, "content"), author=_author(item.get("userInfo") or {}),
+                  text=prose(item, "content"), author=_author(item.get("userInfo") or {}),
                   created_at=timestamp(item, "createTime"), score=count(item, "likeCount"),
                   visibility=Visibility.PUBLIC)]
     for sub in item.get("subComments") or []:
@@ -52,8 +52,8 @@ def page_state(record: dict[str, Any], provenance: Provenance) -> list[Post]:
         interact = note.get("interactInfo") or {}
         posts.append(Post(
             platform="xiaohongshu", native_id=note_id, kind=Kind.NOTE, provenance=provenance,
-            url=f"https://www.xiaohongshu.com/explore/{note_id}", title=text(note, "title") or None,
-            text=text(note, "desc"), author=_author(note.get("user") or {}), created_at=timestamp(note, "time"),
+            url=f"https://www.xiaohongshu.com/explore/{note_id}", title=prose(note, "title") or None,
+            text=prose(note, "desc"), author=_author(note.get("user") or {}), created_at=timestamp(note, "time"),
             score=count(interact, "likedCount"), num_comments=count(interact, "commentCount"),
             visibility=Visibility.PUBLIC))
         comments = _value((detail or {}).get("comments") or {})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
-from plaint.collectors.imports.values import BadRecord, count, required, text, timestamp
+from plaint.collectors.imports.values import BadRecord, count, prose, required, text, timestamp
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 
@@ -24,7 +24,7 @@ def tiktok_item(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return [Post(
         platform="tiktok", native_id=video_id, kind=Kind.VIDEO, provenance=provenance,
         url=f"https://www.tiktok.com/@{handle}/video/{video_id}" if handle else None,
-        text=text(item, "desc"),
+        text=prose(item, "desc"),
         author=Author("tiktok", handle, text(author, "id") or None, f"https://www.tiktok.com/@{handle}") if handle else None,
         created_at=timestamp(item, "createTime"), score=count(stats, "diggCount"),
         num_comments=count(stats, "commentCount"),
@@ -48,7 +48,7 @@ def xiaohongshu_item(record: dict[str, Any], provenance: Provenance) -> list[Pos
     return [Post(
         platform="xiaohongshu", native_id=note_id, kind=Kind.NOTE, provenance=provenance,
         url=f"https://www.xiaohongshu.com/explore/{note_id}",
-        title=text(note, "display_title", "title") or None, text=text(note, "desc"),
+        title=prose(note, "display_title", "title") or None, text=prose(note, "desc"),
         author=Author("xiaohongshu", text(user, "nickname", "nick_name") or user_id, user_id or None,
                       f"https://www.xiaohongshu.com/user/profile/{user_id}" if user_id else None) if user_id else None,
         created_at=timestamp(note, "time"),
