@@ -24,10 +24,11 @@ from plaint.config import Config, default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
-from plaint.filters.relevance import Tagger
+from plaint.filters.relevance import Screen
 from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.http import PoliteClient
-from plaint.pipeline import Pipeline, Progress, RunSummary
+from plaint.pipeline import LEXICONS_DIFFER, Pipeline, Progress, RunSummary
+from plaint.post import COMPLAINT, DROPPED, TIERS
 from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.recruit import (
     CandidateFilter,
@@ -46,13 +47,14 @@ from plaint.render import (
     write_rows,
 )
 from plaint.report import build_report, render_html
+from plaint.rescore import rescore as rescore_posts
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
 from plaint.sampling import check_sample
 from plaint.sorting import DATED_AHEAD, SUSPICIOUS
 from plaint.storage.database import Database, StorageError, database_url, describe
+from plaint.storage.readout import UNSCORED, recent_runs
 from plaint.storage.readout import copies as read_copies
-from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
@@ -83,8 +85,15 @@ _flags_without_a_placeholder()
 
 def _print_version(value: bool) -> None:
     if value:
-        typer.echo(__version__)
+        _version_lines()
         raise typer.Exit()
+
+
+def _version_lines() -> None:
+    from plaint.screening.model import packaged_model
+
+    typer.echo(__version__)
+    typer.echo(f"screening model {packaged_model().version}")
 
 
 @app.callback()
@@ -103,6 +112,12 @@ KeywordsOption = Annotated[Optional[Path], typer.Option("--keywords", help="keyw
                                                         "(default: $PLAINT_KEYWORDS, else ./keywords.yaml, "
                                                         "else the built-in one).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+ReviewOption = Annotated[bool, typer.Option("--include-review", help="Take posts of the review tier too, not only "
+                                            "the complaint tier.")]
+
+
+def _tiers(include_review: bool) -> tuple[str, ...]:
+    return TIERS if include_review else (COMPLAINT,)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -360,6 +375,12 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     typer.echo(f"database: {describe(url)}")
     typer.echo(f"posts in the corpus: {numbers['posts']} by {numbers['authors']} authors "
                f"({numbers['copies']} copies linked to their original, {numbers['erased']} erased)")
+    tiers = numbers["tiers"]
+    typer.echo("screening: " + ", ".join(f"{name} tier {tiers[name]}" for name in (*TIERS, DROPPED, UNSCORED)
+                                         if name in tiers))
+    if tiers.get(UNSCORED):
+        typer.echo(f"note: {tiers[UNSCORED]} posts were stored before the screening model and have no tier; "
+                   "plaint rescore gives them one", err=True)
     write_rows(numbers["by_platform"], ("platform", "kind", "posts"), "table", sys.stdout)
     write_rows([{"type": t, "posts": n} for t, n in numbers["types"].items()], ("type", "posts"), "table",
                sys.stdout, title="suggested discrimination types")
@@ -387,8 +408,10 @@ def candidates(
     sample: Annotated[Optional[int], typer.Option("--sample", help="Draw this many, reproducibly.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
     stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
+    include_review: ReviewOption = False,
 ) -> None:
-    """Authors of kept posts who may be invited to an interview, one row each.
+    """Authors of kept posts (the complaint tier; --include-review adds the review tier) who may
+    be invited to an interview, one row each.
 
     Never listed: do-not-contact, forgotten authors, authors whose posts were deleted, authors of
     locked threads, posts without an author, authors who stated they are under 18.
@@ -400,7 +423,7 @@ def candidates(
     with _reported_errors():
         check_sample(sample, seed)
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
-                                _moment(since, "--since"))
+                                _moment(since, "--since"), _tiers(include_review))
         rows = list_candidates(Database(database_url(db), create=False), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)
@@ -463,6 +486,34 @@ def forget(
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
     typer.echo(f"forgot {platform}:{handle}: {erased} posts erased (their ids kept so they are never collected "
                "again); on the do-not-contact list, and any later post of theirs is stored without them")
+
+
+@app.command()
+def rescore(
+    db: DbOption = None,
+    keywords: KeywordsOption = None,
+) -> None:
+    """Give the stored posts the tiers of the current screening model and keywords.yaml thresholds.
+
+    Posts stored before the screening model have no tier until then. A post now below the review
+    tier stays stored, in the dropped tier, out of candidates and exports: nothing is deleted.
+
+    Exit status: 0 rescored; 2 a usage error or no database at --db; 4 the database cannot be
+    opened, or another run holds it.
+    """
+    with _reported_errors():
+        screen = Screen(_config(keywords))
+        database = Database(database_url(db), create=False)
+        try:
+            with RunLock(database.url, tuple(ALLOWED_ROUTES)):
+                result = rescore_posts(database, screen)
+        except LockHeld as exc:
+            raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    typer.echo(f"{result.scored} stored posts scored by {screen.described}")
+    for (before, now), count in sorted(result.moves.items()):
+        typer.echo(f"  {before} -> {now}: {count}")
+    if screen.lexicons_differ:
+        typer.echo(f"note: {LEXICONS_DIFFER}", err=True)
 
 
 @app.command()
@@ -545,8 +596,10 @@ def export(
     stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
+    include_review: ReviewOption = False,
 ) -> None:
-    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it.
+    """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it:
+    the complaint tier, and the review tier too with --include-review.
 
     The manifests are named after the whole file name (corpus.csv.manifest.json). An existing file
     is never replaced without --force.
@@ -557,7 +610,8 @@ def export(
     with _reported_errors():
         database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
-        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force))
+        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force,
+                                                                      _tiers(include_review)))
     _announce_new_key(pseudonym)
     if identified:
         typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)
@@ -569,13 +623,15 @@ def export(
 def report(
     db: DbOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
+    include_review: ReviewOption = False,
 ) -> None:
-    """The corpus at a glance: found to kept, posts per type and platform, posts over time.
+    """The corpus at a glance: found to kept, posts per type and platform, posts over time (the
+    complaint tier; --include-review adds the review tier).
 
     Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
     """
     with _reported_errors():
-        data = build_report(Database(database_url(db), create=False))
+        data = build_report(Database(database_url(db), create=False), _tiers(include_review))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
                title="from found to kept")
     write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,
@@ -630,16 +686,16 @@ def tag(
     keywords: KeywordsOption = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add the terms that fired.")] = False,
 ) -> None:
-    """Suggest codes for posts gathered by hand: JSON lines in on stdin, the same lines out, tagged.
+    """Screen posts gathered by hand: JSON lines in on stdin, the same lines out with `tier`
+    (complaint, review or dropped), `score`, `relevant` (a kept tier), `types` and `strategies`.
 
-    Each input line is an object with "text" and optionally "title", "platform", "community";
-    `relevant`, `types` and `strategies` are added to it.
+    Each input line is an object with "text" and optionally "title", "platform", "community".
 
     Exit status: 0 every line tagged; 1 some lines were skipped (each is named on stderr); 2 a
     keywords.yaml error.
     """
     with _reported_errors():
-        tagger = Tagger(_config(keywords))
+        screen = Screen(_config(keywords))
     bad = 0
     for request in tag_requests(getattr(sys.stdin, "buffer", sys.stdin)):
         if request.record is None:
@@ -647,10 +703,13 @@ def tag(
             typer.echo(f"plaint: stdin line {request.number}: skipped, {request.problem}", err=True)
             continue
         record = request.record
-        tags = tagger.tag(record["text"], record.get("title"), record.get("platform"), record.get("community"))
-        record.update(relevant=tags.relevant, types=tags.types, strategies=tags.strategies)
+        judgement = screen.judge(record["text"], record.get("title"), record.get("platform"),
+                                 record.get("community"), explain=explain)
+        tags = judgement.tags
+        record.update(tier=judgement.tier, score=None if judgement.score is None else round(judgement.score, 4),
+                      relevant=judgement.kept, types=tags.types, strategies=tags.strategies)
         if explain:
-            record["explain"] = {"reason": tags.reason, "terms": tags.terms}
+            record["explain"] = {"reason": judgement.reason, "terms": tags.terms}
         typer.echo(json.dumps(record, ensure_ascii=False))
     if bad:
         raise typer.Exit(1)
@@ -693,8 +752,8 @@ def db_upgrade(db: DbOption = None) -> None:
 
 @app.command()
 def version() -> None:
-    """Print plaint's version."""
-    typer.echo(__version__)
+    """Print plaint's version and its screening model's."""
+    _version_lines()
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from plaint.config import TYPE_CODES
 from plaint.errors import ConfigError, PlaintError
 from plaint.manifest import build_manifest, methods_paragraph
+from plaint.post import COMPLAINT
 from plaint.pseudonym import Pseudonymiser
 from plaint.sampling import check_sample, sample
 from plaint.storage.database import Database
@@ -21,8 +22,8 @@ from plaint.storage.models import PostRow
 from plaint.storage.readout import corpus
 
 CODER_COLUMNS = ("code_types", "code_strategies", "coder_notes")
-COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "title", "text",
-           "author", "types", "strategies", "score", "num_comments", "copies", "copy_post_ids",
+COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "tier", "relevance_score",
+           "title", "text", "author", "types", "strategies", "score", "num_comments", "copies", "copy_post_ids",
            "route") + CODER_COLUMNS
 IDENTIFYING_COLUMNS = ("url", "author_handle", "author_profile_url")
 LIST_COLUMNS = ("types", "strategies", "copy_post_ids")
@@ -40,6 +41,7 @@ class ExportOptions:
     stratify: str | None = None
     identified: bool = False
     force: bool = False  # replace an existing file (and its manifests): coders may have filled it in
+    tiers: tuple[str, ...] = (COMPLAINT,)  # the screening tiers exported: complaint, and review on request
 
     def check(self) -> None:
         check_sample(self.sample, self.seed)
@@ -89,8 +91,9 @@ def export_format(path: Path, fmt: str | None = None) -> str:
     return found
 
 
-def corpus_rows(database: Database, pseudonym: Pseudonymiser, identified: bool = False) -> Iterator[dict[str, Any]]:
-    for row, copies in corpus(database):
+def corpus_rows(database: Database, pseudonym: Pseudonymiser, identified: bool = False,
+                tiers: Sequence[str] = (COMPLAINT,)) -> Iterator[dict[str, Any]]:
+    for row, copies in corpus(database, tiers):
         yield _row(row, copies, pseudonym, identified)
 
 
@@ -105,6 +108,8 @@ def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser, 
         "community": row.community,
         "created_at": row.created_at.isoformat() if row.created_at else None,
         "language": row.language,
+        "tier": row.tier,
+        "relevance_score": None if row.relevance_score is None else round(row.relevance_score, 4),
         "title": row.title,
         "text": row.text,
         "author": pseudonym.author(row.author.platform, row.author.handle) if row.author else None,
@@ -134,14 +139,14 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
     options.check()
     check_destination(out, options.force)
     fmt = export_format(out, options.fmt)
-    rows: Sequence[dict[str, Any]] = list(corpus_rows(database, pseudonym, options.identified))
+    rows: Sequence[dict[str, Any]] = list(corpus_rows(database, pseudonym, options.identified, options.tiers))
     available = len(rows)
     if options.sample is not None:
         assert options.seed is not None
         rows = sample(rows, options.sample, options.seed, identity=lambda r: r["post_id"],
                       stratum=_stratum(options.stratify))
     columns = (COLUMNS[:1] + IDENTIFYING_COLUMNS + COLUMNS[1:]) if options.identified else COLUMNS
-    manifest = build_manifest(database, rows, available, options, out.name)
+    manifest = build_manifest(database, rows, available, options, out.name, options.tiers)
     manifest_json, manifest_md = manifest_paths(out)
     _write_together([
         (out, lambda partial: _WRITERS[fmt](partial, rows, columns)),

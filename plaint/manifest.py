@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from plaint import __version__
-from plaint.filters.relevance import COMPLAINT, DROPPED, MODEL_STAGE, REVIEW, TIER_STAGE
+from plaint.filters.relevance import MODEL_STAGE, TIER_STAGE
 from plaint.filters.tagging import NO_TERM, NOT_COMPANION
+from plaint.post import COMPLAINT, DROPPED, REVIEW
 from plaint.storage.database import Database
 from plaint.storage.readout import corpus_counts, provenance, stage_totals
 
@@ -40,7 +41,7 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
                    options: ExportOptions, filename: str, tiers: Sequence[str] = (COMPLAINT,)) -> dict[str, Any]:
     totals = stage_totals(database)
     counts = corpus_counts(database, tiers)
-    origin = provenance(database)
+    origin = provenance(database, tiers)
     dates = sorted(r["created_at"] for r in rows if r["created_at"])
     reasons = lambda stage: {o: n for (s, o), n in sorted(totals.items()) if s == stage}  # noqa: E731
     return {

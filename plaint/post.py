@@ -36,6 +36,12 @@ class Visibility(str, Enum):
     UNKNOWN = "unknown"
 
 
+# Where relevance puts a post (filters/relevance.py): a complaint, one for a person to review, or
+# dropped. Storage, candidates and exports name tiers by these words.
+COMPLAINT, REVIEW, DROPPED = "complaint", "review", "dropped"
+TIERS = (COMPLAINT, REVIEW)  # the tiers that are kept
+
+
 @dataclass(frozen=True)
 class Author:
     """The account that wrote a post, as the platform names it."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from plaint.config import STRATEGY_CODES, TYPE_CODES
 from plaint.errors import PlaintError
+from plaint.post import COMPLAINT
 from plaint.pseudonym import Pseudonymiser
 from plaint.sampling import sample
 from plaint.storage.contacts import (
@@ -39,6 +40,7 @@ class CandidateFilter:
     strategies: tuple[str, ...] = ()
     min_posts: int = 1
     since: datetime | None = None
+    tiers: tuple[str, ...] = (COMPLAINT,)  # posts of these screening tiers make their authors candidates
 
     def __post_init__(self) -> None:
         for value, codes, what in ((self.types, TYPE_CODES, "type"), (self.strategies, STRATEGY_CODES, "strategy")):
@@ -73,7 +75,7 @@ def list_candidates(database: Database, pseudonym: Pseudonymiser,
     """One row per contactable author matching `where`, most posts first."""
     blocked = do_not_contact_keys(database)
     candidates = []
-    for author, posts in authors_with_posts(database):
+    for author, posts in authors_with_posts(database, where.tiers):
         if (author.stated_minor or author.deleted_content or author.contact_status == DO_NOT_CONTACT
                 or any(post.no_contact for post in posts)
                 or pseudonym.author(author.platform, author.handle) in blocked):

@@ -15,7 +15,8 @@ from typing import Any
 
 from plaint import __version__
 from plaint.config import TYPE_CODES
-from plaint.filters.relevance import COMPLAINT, REVIEW, TIER_STAGE
+from plaint.filters.relevance import TIER_STAGE
+from plaint.post import COMPLAINT, REVIEW
 from plaint.storage.database import Database
 from plaint.storage.readout import corpus, corpus_counts, stage_totals
 

@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from plaint.filters.relevance import DROPPED, Screen
+from plaint.filters.relevance import Screen
+from plaint.post import DROPPED
 from plaint.storage.database import Database
 from plaint.storage.readout import UNSCORED
 from plaint.storage.tiers import save_tiers, stored_texts

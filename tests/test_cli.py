@@ -10,6 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, app
+from plaint.screening.model import packaged_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,7 +33,7 @@ def test_demo_runs_the_whole_pipeline_and_says_where_things_are(tmp_path: Path) 
     again = run("demo", "--json")
     report = json.loads(again.output)
     stored = {c["outcome"]: c["count"] for c in report["run"]["counts"] if c["stage"] == "stored"}
-    assert stored == {"unchanged": 11}  # the second demo stores nothing new
+    assert stored == {"unchanged": 12}  # the second demo stores nothing new
     assert report["exported"] == 10 and len(report["candidates"]) == 9
 
 
@@ -46,10 +47,11 @@ def test_stats_candidates_and_export_read_the_same_database(tmp_path: Path) -> N
     run("demo")
     db = ["--db", "plaint-demo.db"]
     numbers = json.loads(run("stats", *db, "--json").output)
-    assert numbers["posts"] == 10 and numbers["copies"] == 1
-    assert numbers["runs"][0]["command"] == "demo" and numbers["runs"][0]["new"] == 10
+    assert numbers["posts"] == 11 and numbers["copies"] == 1 and numbers["tiers"] == {"complaint": 10, "review": 1}
+    assert numbers["runs"][0]["command"] == "demo" and numbers["runs"][0]["new"] == 11
     table = run("stats", *db)
-    assert table.exit_code == 0 and "posts in the corpus: 10 by 10 authors" in table.output
+    assert table.exit_code == 0 and "posts in the corpus: 11 by 11 authors" in table.output
+    assert "complaint tier 10, review tier 1" in table.output
 
     as_json = json.loads(run("candidates", *db, "--format", "json").output)
     assert len(as_json) == 9 and {"handle", "profile_url", "posts", "types", "strategies"} <= set(as_json[0])
@@ -63,7 +65,10 @@ def test_stats_candidates_and_export_read_the_same_database(tmp_path: Path) -> N
     assert "moonlit_tea" not in text and "reddit.com" not in text
     exported_rows = [json.loads(line) for line in text.splitlines()]
     assert len(exported_rows) == 10
-    assert numbers["types"] == dict(Counter(t for row in exported_rows for t in row["types"]))
+    everything = run("export", *db, "--out", "all.jsonl", "--include-review")
+    assert everything.exit_code == 0 and "wrote 11 posts" in everything.output
+    all_rows = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert numbers["types"] == dict(Counter(t for row in all_rows for t in row["types"]))
 
 
 def test_scrape_without_credentials_says_what_to_set_and_exits_for_cron() -> None:
@@ -156,7 +161,7 @@ def test_version_is_a_global_option_and_a_command() -> None:
 
     for args in (["--version"], ["version"]):
         result = run(*args)
-        assert result.exit_code == 0 and result.output == f"{__version__}\n"
+        assert result.exit_code == 0 and result.output == f"{__version__}\nscreening model {packaged_model().version}\n"
 
 
 def test_every_command_help_lists_its_exit_statuses_and_shows_flags_as_typed() -> None:

@@ -6,6 +6,7 @@ import json
 import pickle
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 
 import numpy as np
 import pytest
@@ -40,6 +41,10 @@ XHS_TRADITIONAL = ("和星野裡的男主聊工作，他居然說女孩子不用
                    "我重新生成了好幾次才正常一點，真的很無語。")
 
 
+# Posts as the relevance filter keeps them: in the complaint tier.
+Kept = partial(Annotations, tier="complaint", score=0.9)
+
+
 def post(native_id: str, text: str, platform: str = "reddit", handle: str | None = None, title=None) -> Post:
     return Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance("import"),
                 title=title, text=text, author=Author(platform, handle or f"user_{native_id}"),
@@ -49,7 +54,7 @@ def post(native_id: str, text: str, platform: str = "reddit", handle: str | None
 def save(store: Store, *posts: Post) -> Counter:
     by_platform: dict[str, list] = {}
     for p in posts:
-        by_platform.setdefault(p.platform, []).append((p, Annotations(types=["misogyny"])))
+        by_platform.setdefault(p.platform, []).append((p, Kept(types=["misogyny"])))
     outcomes: Counter = Counter()
     run = store.start_run("t")
     for platform, kept in by_platform.items():

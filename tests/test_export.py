@@ -142,27 +142,34 @@ def test_the_manifest_counts_equal_the_database(scraped: Store, tmp_path: Path) 
             return int(session.scalar(query))
 
         in_corpus = session.scalar(select(func.count()).select_from(PostRow).where(
-            PostRow.duplicate_of.is_(None), PostRow.tombstoned_at.is_(None)))
+            PostRow.duplicate_of.is_(None), PostRow.tombstoned_at.is_(None), PostRow.tier == "complaint"))
     flow = manifest["flow"]
     assert flow == {
-        "found": total("found"), "excluded_terms_of_service": total("tos"), "not_relevant": total("relevance"),
+        "found": total("found"), "excluded_terms_of_service": total("tos"),
+        "stopped_by_first_pass": total("relevance", "not about an AI companion", "no bias or identity term"),
+        "passed_first_pass": total("tier"), "scored_complaint_tier": total("tier", "complaint"),
+        "scored_review_tier": total("tier", "review"), "scored_below_review_tier": total("tier", "dropped"),
+        "not_relevant": total("relevance"),
         "not_in_language": total("language"), "kept": total("kept"), "stored_new": total("stored", "new"),
         "copies_of_earlier_posts": total("stored", "duplicate", "near duplicate"),
         "seen_again": total("stored", "updated", "unchanged"), "erased_since": 0, "in_corpus": in_corpus,
         "exported": 10}
-    assert flow["found"] == 40 and flow["stored_new"] == 10 and flow["seen_again"] == 11  # two runs of 20
+    # Two runs of the demo's 21 posts, one of them in the review tier.
+    assert flow["found"] == 42 and flow["stored_new"] == 11 and flow["seen_again"] == 12
+    assert flow["scored_review_tier"] == 2 and in_corpus == 10
     assert manifest["reasons"]["terms_of_service"]["nsfw"] == 2
     assert manifest["routes"] == [{"platform": "reddit", "route": "reddit_api", "posts": 10}]
     assert manifest["queries"][0]["platform"] == "reddit" and manifest["runs"]["count"] == 2
     assert "1,000 items" in manifest["limits"]["reddit_api"]
     paragraph = result.manifest_md.read_text(encoding="utf-8")
-    assert "Of 40 records found" in paragraph and "The corpus holds 10 posts" in paragraph
+    assert "Of 42 records found" in paragraph and "The corpus holds 10 posts" in paragraph
+    assert "2 in the review tier" in paragraph and "The export holds the complaint tier" in paragraph
     assert "keyed pseudonyms" in paragraph
 
 
 def test_the_report_has_its_three_charts(scraped: Store, tmp_path: Path) -> None:
     report = build_report(scraped.database)
-    assert report["flow"][0] == ("found", 40) and report["flow"][-1][1] == 10
+    assert report["flow"][0] == ("found", 42) and report["flow"][-1][1] == 10
     misogyny = next(t for t in report["types"] if t["type"] == "misogyny")
     assert misogyny["reddit"] == misogyny["total"] > 0
     page = render_html(report)

@@ -11,12 +11,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from plaint.cli import EXIT_INTERRUPTED, EXIT_NOTHING_RAN, app
+from plaint.post import Annotations
 from plaint.runcontrol import RunLock
 from plaint.storage.store import Store
 
@@ -24,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 TEXTS = ["My Character.AI bot said women belong in the kitchen, so sexist. I regenerated it.",
          "星野的AI男友说女生就该在家带孩子，太厌女了，我重新生成了好几次。",
          "Replika remembered my birthday and wrote a poem, so sweet."]
+
+
+# Posts as the relevance filter keeps them: in the complaint tier.
+Kept = partial(Annotations, tier="complaint", score=0.9)
 
 
 def import_file(path: Path, count: int) -> Path:
@@ -141,7 +147,7 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
     def stored(native_id: str, handle: str, kind: Kind = Kind.POST) -> tuple[Post, Annotations]:
         return (Post(platform="reddit", native_id=native_id, kind=kind, provenance=Provenance("reddit_api"),
                      text=f"My Replika called me fat, post {native_id}, so I gave it one star.",
-                     author=Author("reddit", handle), visibility=Visibility.PUBLIC), Annotations("en", ["appearance"]))
+                     author=Author("reddit", handle), visibility=Visibility.PUBLIC), Kept("en", ["appearance"]))
 
     store.save_batch(store.start_run("t"), "reddit", [stored("t3_keep", "stays"), stored("t3_gone", "vanished"),
                                                       stored("t1_rem", "removed_one", Kind.COMMENT)], [], [], Tally())
@@ -186,7 +192,7 @@ def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
     def stored(platform: str, native_id: str, thread: str) -> tuple[Post, Annotations]:
         return (Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance("add_url"),
                      thread_id=thread, text=f"AI男友说女生就该听话，太厌女了 {native_id}",
-                     author=Author(platform, f"u{native_id}"), visibility=Visibility.PUBLIC), Annotations("zh"))
+                     author=Author(platform, f"u{native_id}"), visibility=Visibility.PUBLIC), Kept("zh"))
 
     run = store.start_run("t")
     store.save_batch(run, "douban", [stored("douban", "100", "100"), stored("douban", "comment:7", "100"),
@@ -233,7 +239,7 @@ def test_sweep_asks_tiktok_again_and_erases_what_it_no_longer_returns(store: Sto
                      thread_id=thread, text=f"My c.ai bot is so sexist, I regenerated it {native_id}",
                      author=Author("tiktok", f"u{native_id}") if kind is Kind.VIDEO else None,
                      created_at=datetime(2026, 9, day, tzinfo=timezone.utc), visibility=Visibility.PUBLIC),
-                Annotations("en"))
+                Kept("en"))
 
     store.save_batch(store.start_run("t"), "tiktok", [stored("1", Kind.VIDEO, 1), stored("2", Kind.VIDEO, 3),
                                                       stored("3", Kind.VIDEO, 25),

@@ -175,7 +175,7 @@ def test_a_platform_that_keeps_failing_does_not_lose_the_others(store: Store) ->
         "reddit": lambda: RedditCollector(reddit, config)})
     assert summary.platforms["tiktok"].status == "failed" and "HTTP 503 after 3 tries" in summary.platforms["tiktok"].detail
     assert len(down.log) == 3
-    assert summary.platforms["reddit"].status == "ok" and summary.total("stored", "new") == 10
+    assert summary.platforms["reddit"].status == "ok" and summary.total("stored", "new") == 11
     assert summary.status == "partial"
 
 

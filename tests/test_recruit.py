@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 
 import pytest
 from sqlalchemy import delete, select
@@ -24,6 +25,9 @@ from plaint.sampling import allocate, sample
 from plaint.storage.models import AuthorRow, PostBandRow, PostRow
 from plaint.storage.store import Annotations, Store
 
+# Posts as the relevance filter keeps them: in the complaint tier.
+Kept = partial(Annotations, tier="complaint", score=0.9)
+
 
 def post(native_id: str, handle: str | None, text: str, day: int = 1, platform: str = "reddit", **fields) -> Post:
     author = Author(platform, handle, f"id_{handle}", f"https://example.org/u/{handle}") if handle else None
@@ -41,25 +45,25 @@ def keep(store: Store, platform: str, *items) -> None:
 def filled(store: Store) -> Store:
     keep(store, "reddit",
          (post("t3_1", "alice_writes", "My bot said women belong in the kitchen. Sexist!", 2),
-          Annotations("en", ["misogyny"], ["backtrack_regenerate_rewrite"])),
+          Kept("en", ["misogyny"], ["backtrack_regenerate_rewrite"])),
          (post("t3_2", "alice_writes", "Now it calls me fat every time I mention dinner.", 9),
-          Annotations("en", ["appearance"], ["low_feedback_score"])),
+          Kept("en", ["appearance"], ["low_feedback_score"])),
          (post("t3_3", "locked_larry", "The bot made a racist joke and the thread got locked."),
-          Annotations("en", ["racism"], [], no_contact="locked thread")),
+          Kept("en", ["racism"], [], no_contact="locked thread")),
          (post("t3_4", None, "Account deleted but the post about a homophobic bot stays up."),
-          Annotations("en", ["lgbtq"], [], no_contact="no author")),
+          Kept("en", ["lgbtq"], [], no_contact="no author")),
          (post("t3_5", "copycat", "My bot said women belong in the kitchen. Sexist!", 3),  # copied a day later
-          Annotations("en", ["misogyny"])),
+          Kept("en", ["misogyny"])),
          (post("t3_6", "gone_gina", "A classist bot told me poor people don't deserve friends."),
-          Annotations("en", ["socioeconomic"])),
+          Kept("en", ["socioeconomic"])),
          (post("t3_7", "gone_gina", "Another post of hers, still public, about an ableist bot reply."),
-          Annotations("en", ["ableism"])),
+          Kept("en", ["ableism"])),
          (post("t3_8", "teen_tom", "An older post by someone who later said they are fifteen, ableist bot."),
-          Annotations("en", ["ableism"])),
+          Kept("en", ["ableism"])),
          (post("t3_9", "dnc_dan", "A racist companion bot reply that I argued with for an hour.", 5),
-          Annotations("en", ["racism"], ["reason_and_preach"])))
+          Kept("en", ["racism"], ["reason_and_preach"])))
     keep(store, "weibo", (post("m1", "微博用户", "筑梦岛的角色说我胖，身材羞辱，我直接骂回去了", 20, platform="weibo"),
-                          Annotations("zh", ["appearance"], ["anger_expression"])))
+                          Kept("zh", ["appearance"], ["anger_expression"])))
     run = store.start_run("t")
     store.save_batch(run, "reddit", [], [post("t3_6", "gone_gina", "", deleted=True)], [Author("reddit", "teen_tom")],
                      Counter())
@@ -116,7 +120,7 @@ def test_contact_status_history_is_time_stamped(filled: Store) -> None:
 
 def test_a_handle_on_two_platforms_must_be_named_with_its_platform(filled: Store) -> None:
     keep(filled, "douban", (post("d1", "alice_writes", "豆瓣上也有她，AI角色说女生就该听话，太厌女了", platform="douban"),
-                            Annotations("zh", ["misogyny"])))
+                            Kept("zh", ["misogyny"])))
     with pytest.raises(PlaintError, match="several authors"):
         set_contact_status(filled.database, load_pseudonymiser(), "alice_writes", "invited")
 
@@ -128,19 +132,19 @@ def test_do_not_contact_survives_a_purge_and_a_new_sighting(filled: Store) -> No
         session.execute(delete(PostRow).where(PostRow.id == post_id))
         session.execute(delete(AuthorRow).where(AuthorRow.handle == "dnc_dan"))
     keep(filled, "reddit", (post("t3_99", "dnc_dan", "A new racist bot complaint by the same person.", 28),
-                            Annotations("en", ["racism"])))
+                            Kept("en", ["racism"])))
     assert "dnc_dan" not in handles(filled)
     # An author plaint has never stored can be put on the list too (someone who wrote to the team).
     set_contact_status(filled.database, load_pseudonymiser(), "weibo:later_person", "do-not-contact")
     keep(filled, "weibo", (post("m2", "later_person", "AI男友说我胖，我很生气，给它打了一星", 29, platform="weibo"),
-                           Annotations("zh", ["appearance"])))
+                           Kept("zh", ["appearance"])))
     assert "later_person" not in handles(filled)
 
 
 def test_candidate_samples_are_reproducible_and_stratified(filled: Store) -> None:
     for i in range(30):
         keep(filled, "douban", (post(f"d{i}", f"douban_user{i}", f"AI角色说女生就该听话，第{i}个帖子，太厌女了", platform="douban"),
-                                Annotations("zh", ["misogyny"])))
+                                Kept("zh", ["misogyny"])))
     everyone = list_candidates(filled.database, load_pseudonymiser())
     first = sample_candidates(everyone, 8, seed=42, stratify="platform")
     assert first == sample_candidates(everyone, 8, seed=42, stratify="platform")
@@ -164,7 +168,7 @@ def test_forget_removes_an_author_everywhere_and_for_good(filled: Store, tmp_pat
     from plaint.cli import app
 
     keep(filled, "reddit", (post("t3_50", "copy_of_alice", "My bot said women belong in the kitchen. Sexist!"),
-                            Annotations("en", ["misogyny"])))
+                            Kept("en", ["misogyny"])))
     result = CliRunner().invoke(app, ["forget", "reddit:alice_writes", "--db", filled.database.url])
     assert result.exit_code == 0 and "2 posts erased" in result.output
     with filled.database.session() as session:
@@ -174,9 +178,9 @@ def test_forget_removes_an_author_everywhere_and_for_good(filled: Store, tmp_pat
     assert "alice_writes" not in handles(filled)
     # Seen again later (a re-import, a new scrape): the erased posts stay erased, the author unlisted.
     keep(filled, "reddit", (post("t3_1", "alice_writes", "My bot said women belong in the kitchen. Sexist!"),
-                            Annotations("en", ["misogyny"])),
+                            Kept("en", ["misogyny"])),
          (post("t3_77", "alice_writes", "A brand new complaint about a racist companion bot."),
-          Annotations("en", ["racism"])))
+          Kept("en", ["racism"])))
     with filled.database.session() as session:
         assert session.scalar(select(PostRow.text).where(PostRow.native_id == "t3_1")) == ""
     assert "alice_writes" not in handles(filled)
@@ -202,11 +206,11 @@ def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(fill
     run = filled.start_run("t")
     filled.save_batch(run, "reddit", [
         (post("t3_200", "alice_writes", "A brand new complaint: the bot said women cannot lead a team."),
-         Annotations("en", ["misogyny"])),
+         Kept("en", ["misogyny"])),
         (post("t3_201", "Alice_Writes", "And another: it called me fat when I said I had pizza for dinner."),
-         Annotations("en", ["appearance"])),
+         Kept("en", ["appearance"])),
         (post("t3_202", "someone_else", "A classist bot told me poor people should not have hobbies at all."),
-         Annotations("en", ["socioeconomic"]))], [], [Author("reddit", "alice_writes")], counts)
+         Kept("en", ["socioeconomic"]))], [], [Author("reddit", "alice_writes")], counts)
     assert counts[("reddit", "forgotten", "stored without the author")] == 2
     first, second, other = forgotten_rows(filled, "t3_200", "t3_201", "t3_202")
     for row in (first, second):
@@ -219,7 +223,7 @@ def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(fill
     # Seen again with its author: still without them.
     filled.save_batch(filled.start_run("t"), "reddit", [
         (post("t3_200", "alice_writes", "A brand new complaint: the bot said women cannot lead a team."),
-         Annotations("en", ["misogyny"]))], [], [], Counter())
+         Kept("en", ["misogyny"]))], [], [], Counter())
     assert forgotten_rows(filled, "t3_200")[0].author_id is None
     named = runner.invoke(app, ["export", "--db", filled.database.url, "--out", "named.csv", "--identified"])
     assert named.exit_code == 0, named.output
@@ -237,7 +241,7 @@ def test_an_author_not_stored_yet_can_be_forgotten_ahead(filled: Store) -> None:
     assert result.exit_code == 0 and "forgot weibo:later_person: 0 posts erased" in result.output
     assert CliRunner().invoke(app, ["forget", "nobody_at_all", "--db", filled.database.url]).exit_code == 2
     keep(filled, "weibo", (post("m9", "later_person", "AI男友说我胖，我很生气，给它打了一星", 29, platform="weibo"),
-                           Annotations("zh", ["appearance"])))
+                           Kept("zh", ["appearance"])))
     assert forgotten_rows(filled, "m9")[0].author_id is None
 
 

@@ -74,8 +74,8 @@ def test_demo_search_follows_paging_and_reads_comment_trees() -> None:
     assert len(searches) == 2 and "after=t3_1q0aa08" in searches[1]
     assert "sort=new" in searches[0] and "syntax=lucene" in searches[0] and "t=all" in searches[0]
     kinds = [p.kind for p in posts]
-    assert kinds.count(Kind.POST) == 15 and kinds.count(Kind.COMMENT) == 5
-    assert len({p.native_id for p in posts}) == 20
+    assert kinds.count(Kind.POST) == 15 and kinds.count(Kind.COMMENT) == 6
+    assert len({p.native_id for p in posts}) == 21
 
 
 def test_demo_fields_are_mapped() -> None:

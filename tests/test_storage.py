@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,10 @@ from plaint.storage.store import Annotations, Store
 TEXT = "The companion bot told me women should stay quiet and let men decide. So sexist."
 
 
+# Posts as the relevance filter keeps them: in the complaint tier.
+Kept = partial(Annotations, tier="complaint", score=0.9)
+
+
 def post(native_id: str, text: str = TEXT, **fields) -> Post:
     defaults = dict(platform="reddit", native_id=native_id, kind=Kind.POST,
                     provenance=Provenance("reddit_api", "q"), title="A title", text=text,
@@ -31,7 +36,7 @@ def post(native_id: str, text: str = TEXT, **fields) -> Post:
 
 
 def save(store: Store, run_id: int, posts, gone=(), minors=()) -> Counter:
-    return store.save_batch(run_id, "reddit", [(p, Annotations(language="en", types=["misogyny"])) for p in posts],
+    return store.save_batch(run_id, "reddit", [(p, Kept(language="en", types=["misogyny"])) for p in posts],
                             list(gone), list(minors), Counter())
 
 

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from plaint.config import Config, ScreeningSettings
 from plaint.filters import Verdict
 from plaint.filters.tagging import Tagger, Tags
-from plaint.post import Post
+from plaint.post import COMPLAINT, DROPPED, REVIEW, TIERS, Post
 from plaint.screening.features import lexicon_fingerprint
 from plaint.screening.model import ScreeningModel, packaged_model
 from plaint.text import normalize_text
 
-COMPLAINT, REVIEW, DROPPED = "complaint", "review", "dropped"
-TIERS = (COMPLAINT, REVIEW)
 BELOW_REVIEW = "screening score below the review tier"
 TIER_STAGE, MODEL_STAGE = "tier", "model"  # the run's counts: posts scored into each tier, and by which model
 

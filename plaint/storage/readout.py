@@ -122,12 +122,13 @@ def stage_totals(database: Database) -> dict[tuple[str, str], int]:
             .group_by(RunCountRow.stage, RunCountRow.outcome))}
 
 
-def provenance(database: Database) -> dict[str, Any]:
-    """Runs, queries and routes behind the stored posts, and the limits the runs reported."""
+def provenance(database: Database, tiers: Sequence[str] | None = None) -> dict[str, Any]:
+    """Runs, queries and routes behind the stored posts (of these tiers), and the limits the runs
+    reported."""
     with database.session() as session:
         runs = session.scalars(select(RunRow).order_by(RunRow.id)).all()
         queries = session.scalars(select(QueryRow).order_by(QueryRow.platform, QueryRow.id)).all()
-        routes = session.execute(select(PostRow.platform, PostRow.route, func.count()).where(_in_corpus())
+        routes = session.execute(select(PostRow.platform, PostRow.route, func.count()).where(_in_corpus(tiers))
                                  .group_by(PostRow.platform, PostRow.route)).all()
         return {
             "runs": len(runs),
