@@ -284,9 +284,13 @@ def import_files(
         for source, result in summary.platforms.items():
             formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
             ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
+            titled = result.info.get("title_only", 0)
             typer.echo(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
-                       f"{result.info.get('bad', 0)} bad" + (f"; {ahead} dated after tomorrow (suspicious: "
-                                                             "check the file's dates and zone)" if ahead else ""))
+                       f"{result.info.get('bad', 0)} bad"
+                       + (f"; {titled} with a title and no text (their content may be a picture or a link "
+                          "plaint cannot read)" if titled else "")
+                       + (f"; {ahead} dated after tomorrow (suspicious: check the file's dates and zone)"
+                          if ahead else ""))
             for problem in result.info.get("problems", [])[:10]:
                 typer.echo(f"  {problem['where']}: {problem['problem']}", err=True)
     _print_run(summary, as_json)

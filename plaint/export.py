@@ -23,8 +23,8 @@ from plaint.storage.readout import corpus
 
 CODER_COLUMNS = ("code_types", "code_strategies", "coder_notes")
 COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "tier", "relevance_score",
-           "title", "text", "author", "types", "strategies", "score", "num_comments", "copies", "copy_post_ids",
-           "route") + CODER_COLUMNS
+           "title", "text", "title_only", "author", "types", "strategies", "score", "num_comments", "copies",
+           "copy_post_ids", "route") + CODER_COLUMNS
 IDENTIFYING_COLUMNS = ("url", "author_handle", "author_profile_url")
 LIST_COLUMNS = ("types", "strategies", "copy_post_ids")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -112,6 +112,8 @@ def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser, 
         "relevance_score": None if row.relevance_score is None else round(row.relevance_score, 4),
         "title": row.title,
         "text": row.text,
+        # An image or link post: the title is all plaint has, the content is behind the post's link.
+        "title_only": not (row.text or "").strip() and bool((row.title or "").strip()),
         "author": pseudonym.author(row.author.platform, row.author.handle) if row.author else None,
         "types": list(row.types),
         "strategies": list(row.strategies),

@@ -370,13 +370,18 @@ def test_real_captures_import_completely(store: Store, recordings: Path) -> None
              "notes": recordings / "xiaohongshu/mediacrawler_export_xhs_search_contents_kw-jinhuidaxue_2026-04-01.jsonl",
              "comments": recordings / "xiaohongshu/mediacrawler_export_xhs_search_comments_kw-jinhuidaxue_2026-04-01.jsonl",
              "page": recordings / "xiaohongshu/xpzouying-xhs-mcp_note_page_initial_state_68be8f27_2025-09-08.json"}
-    expected = {"tiktok": {"zeeschuimer-tiktok": 96}, "notes": {"mediacrawler-xhs-notes": 240},
-                "comments": {"mediacrawler-xhs-comments": 1357}, "page": {"xiaohongshu-page-state": 1}}
+    # Nine of the 96 TikTok videos have no caption and eight of the 1,357 comments are only a sticker
+    # or picture: nothing to read, each a "no text" bad record.
+    expected = {"tiktok": {"zeeschuimer-tiktok": 87}, "notes": {"mediacrawler-xhs-notes": 240},
+                "comments": {"mediacrawler-xhs-comments": 1349}, "page": {"xiaohongshu-page-state": 1}}
+    empty = {"tiktok": 9, "comments": 8}
     for name, path in paths.items():
         importer = FileImporter(path)
         posts = list(importer.search(Query("import", str(path), "file")))
-        assert importer.info["formats"] == expected[name] and importer.bad == 0, name
-        assert all(p.native_id for p in posts) and sum(bool(p.text or p.title) for p in posts) > 0.9 * len(posts), name
+        assert importer.info["formats"] == expected[name], name
+        assert importer.bad == empty.get(name, 0), name
+        assert all("no text and no title" in p["problem"] for p in importer.problems), name
+        assert all(p.native_id for p in posts) and all(p.text or p.title for p in posts), name
         assert all(p.created_at is None or p.created_at.tzinfo is timezone.utc for p in posts), name
         assert all(p.url and "xsec_token" not in p.url and "msToken" not in p.url for p in posts), name
         if name == "page":
@@ -387,4 +392,4 @@ def test_real_captures_import_completely(store: Store, recordings: Path) -> None
             assert all(p.visibility in (Visibility.PUBLIC, Visibility.PRIVATE) for p in posts)
     summary = run_import(store, *paths.values())
     assert summary.status == "ok"
-    assert sum(n for (_, stage, _), n in summary.counts.items() if stage == "found") == 96 + 240 + 1357 + len(posts)
+    assert sum(n for (_, stage, _), n in summary.counts.items() if stage == "found") == 87 + 240 + 1349 + len(posts)

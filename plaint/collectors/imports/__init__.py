@@ -34,7 +34,7 @@ from plaint.collectors.imports.readers import (
     ndjson_record,
     open_text,
 )
-from plaint.collectors.imports.values import BadRecord
+from plaint.collectors.imports.values import NO_TEXT, BadRecord
 from plaint.errors import CollectorFailed, ConfigError
 from plaint.post import Post, Provenance
 from plaint.queries import Query
@@ -79,6 +79,7 @@ class MappedBlock:
     formats: Counter[str] = field(default_factory=Counter)
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (place in block, where, problem)
     first_match: int | None = None  # place of the first record of a known format
+    title_only: int = 0  # posts with a title and no body (an image or a link, most often)
 
 
 class RecordMapper:
@@ -105,13 +106,14 @@ class RecordMapper:
         for place, item in enumerate(block):
             record = ndjson_record(*item) if isinstance(item, tuple) else item
             posts, problem, fmt = self.map(record)
+            if fmt is not None and mapped.first_match is None:
+                mapped.first_match = place
             if problem is not None or fmt is None:
                 mapped.problems.append((place, record.where, problem or "no format"))
                 continue
-            if mapped.first_match is None:
-                mapped.first_match = place
             mapped.formats[fmt] += 1
             mapped.posts += posts
+            mapped.title_only += sum(1 for post in posts if _title_only(post))
         return mapped
 
     def map(self, record: Record) -> tuple[list[Post], str | None, str | None]:
@@ -135,9 +137,22 @@ class RecordMapper:
         longest = max((len(post.text) + len(post.title or "") for post in posts), default=0)
         if longest > MAX_TEXT_CHARS:
             return [], f"{fmt.name}: a text of {longest:,} characters, more than the {MAX_TEXT_CHARS:,} a post may hold", None
+        readable = [post for post in posts if _readable(post)]
+        if posts and not readable:  # of a known format, with nothing in it to read
+            return [], f"{fmt.name}: {NO_TEXT}", fmt.name
         if fmt is not self._last_first[0]:
             self._last_first = [fmt, *(f for f in self.candidates if f is not fmt)]
-        return posts, None, fmt.name
+        return readable, None, fmt.name
+
+
+def _readable(post: Post) -> bool:
+    """A post with a text or a title to read, or one the platform deleted or removed (which the
+    terms-of-service filter needs to see, to erase any stored copy)."""
+    return bool(post.text.strip() or (post.title or "").strip() or post.deleted or post.removed)
+
+
+def _title_only(post: Post) -> bool:
+    return not post.text.strip() and bool((post.title or "").strip()) and not (post.deleted or post.removed)
 
 
 class FileImporter:
@@ -158,6 +173,7 @@ class FileImporter:
         self.records = 0
         self.problems: list[dict[str, str]] = []
         self.bad = 0
+        self.title_only = 0
         self.mapper = RecordMapper(path, self.container, platform, datetime.now(timezone.utc))
         self._seen = 0  # records read so far, good or bad
         self._matched_any = False
@@ -166,7 +182,7 @@ class FileImporter:
     @property
     def info(self) -> dict[str, Any]:
         return {"file": str(self.path), "formats": dict(self.formats), "encoding": self.encoding,
-                "records": self.records, "bad": self.bad, "problems": self.problems}
+                "records": self.records, "bad": self.bad, "title_only": self.title_only, "problems": self.problems}
 
     @property
     def large(self) -> bool:
@@ -221,6 +237,7 @@ class FileImporter:
         self._matched_any = self._matched_any or mapped.first_match is not None
         self.records += sum(mapped.formats.values())
         self.formats.update(mapped.formats)
+        self.title_only += mapped.title_only
         return mapped.posts
 
     def finish(self) -> None:

@@ -1,8 +1,8 @@
 """plaint's own template for posts gathered by hand: CSV or JSONL with the columns below.
 
-`platform` and `text` are required. A post needs an id to be recognised when imported again:
-`native_id`, else its `url`, else a hash of platform and text. Times without a zone are read as
-UTC. By filling a row the researcher states the post is public; `visibility` can say otherwise.
+`platform` and a `text` or a `title` are required (an image or link post has only a title). A
+post needs an id to be recognised when imported again: `native_id`, else its `url`, else a hash
+of platform and text (or title, when there is no text). Times without a zone are read as UTC. By filling a row the researcher states the post is public; `visibility` can say otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import (
+    NO_TEXT,
     BadRecord,
     count,
     flag,
@@ -56,10 +57,14 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     platform = required(record, "platform").strip().lower()
     if platform not in ALLOWED_ROUTES:
         raise BadRecord(f"platform {platform!r} is not one of {', '.join(sorted(ALLOWED_ROUTES))}")
-    body = required(record, "text", prose)
+    body, title = prose(record, "text"), prose(record, "title")
+    if not body.strip() and not title.strip():
+        raise BadRecord(NO_TEXT)
     url = text(record, "url")
+    # A post with a title and no body (an image or link post) is keyed by its title too; one with
+    # a body by the body alone, as before, so posts imported earlier keep their keys.
     native_id = text(record, "native_id") or without_query(url) or (
-        "sha1:" + hashlib.sha1(f"{platform}\x1f{body}".encode("utf-8")).hexdigest())
+        "sha1:" + hashlib.sha1(f"{platform}\x1f{body or title}".encode("utf-8")).hexdigest())
     kind = text(record, "kind").lower() or "post"
     if kind not in _KINDS:
         raise BadRecord(f"kind {kind!r} is not one of {', '.join(_KINDS)}")
@@ -70,7 +75,7 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return [Post(
         platform=platform, native_id=native_id, kind=_KINDS[kind], provenance=provenance, url=url or None,
         parent_id=text(record, "parent_id") or None, community=text(record, "community") or None,
-        title=prose(record, "title") or None, text=body,
+        title=title or None, text=body,
         author=Author(platform, handle, text(record, "author_id") or None, text(record, "author_url") or None)
         if handle else None,
         created_at=timestamp(record, "created_at", local=timezone.utc), score=count(record, "score"),
@@ -81,5 +86,5 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
 
 FORMATS = [
     ImportFormat("plaint-template", "plaint's template (CSV or JSONL) for posts gathered by hand", "any",
-                 ("ndjson", "csv", "json"), lambda r: "platform" in r and "text" in r, hand_post),
+                 ("ndjson", "csv", "json"), lambda r: "platform" in r and ("text" in r or "title" in r), hand_post),
 ]

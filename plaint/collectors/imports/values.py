@@ -15,6 +15,9 @@ _UNITS = {"万": 10_000, "w": 10_000, "W": 10_000, "亿": 100_000_000, "k": 1_00
           "M": 1_000_000}
 
 
+NO_TEXT = "no text and no title"  # the one record with nothing to read
+
+
 class BadRecord(ValueError):
     """A record that does not have the shape its format promises; the message says which field."""
 
