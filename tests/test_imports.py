@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, EXIT_PARTIAL, app
 from plaint.collectors.imports import FileImporter, import_sources
-from plaint.collectors.imports.readers import MAX_LINE_CHARS, MAX_TEXT_CHARS, ndjson_record
+from plaint.collectors.imports.readers import MAX_LINE_CHARS, MAX_TEXT_CHARS, ndjson_lines
 from plaint.collectors.imports.values import BadRecord, count, timestamp
 from plaint.config import default_config
 from plaint.pipeline import Pipeline
@@ -249,8 +249,10 @@ def test_posts_dated_after_tomorrow_are_counted_as_suspicious(tmp_path: Path) ->
 
 
 def test_a_line_too_long_for_any_record_is_not_decoded() -> None:
-    record = ndjson_record(7, '{"text": "' + "x" * (MAX_LINE_CHARS + 1) + '"}\n')
-    assert record.data is None and record.where == "line 7" and "longer than a record" in record.problem
+    lines = io.StringIO('{"a": 1}\n' + '{"text": "' + "x" * (MAX_LINE_CHARS + 1) + '"}\n{"b": 2}\n')
+    first, record, last = ndjson_lines(lines)
+    assert first == (1, '{"a": 1}\n') and last == (3, '{"b": 2}\n')
+    assert record.data is None and record.where == "line 2" and "longer than a record" in record.problem
 
 
 def test_a_csv_field_too_long_is_one_bad_row(store: Store, tmp_path: Path) -> None:

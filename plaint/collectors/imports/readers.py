@@ -109,22 +109,28 @@ def open_text(path: Path, encoding: str) -> Iterator[TextIO]:
             yield handle
 
 
-def ndjson_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
+def ndjson_lines(handle: TextIO) -> Iterator[tuple[int, str] | Record]:
     """The file's non-blank lines and their numbers, undecoded: an import's worker processes
-    decode them (ndjson_record), so the reading process only reads."""
+    decode them (ndjson_record), so the reading process only reads. A line too long for any
+    record is reported here, and never sent to a worker."""
     number = 0
+    read = handle.readline
     try:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
+        while line := read(MAX_LINE_CHARS + 1):
+            number += 1
+            if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+                length = len(line)
+                while not line.endswith("\n") and (line := read(MAX_LINE_CHARS + 1)):
+                    length += len(line)  # the rest of the line, read a bounded piece at a time
+                yield Record(f"line {number}", problem=f"a line of {length:,} characters, longer than a "
+                                                       f"record of {MAX_TEXT_CHARS:,} characters of text can be")
+            elif line.strip():
                 yield number, line
     except (zstandard.ZstdError, UnicodeDecodeError) as exc:
         raise Truncated(f"unreadable after line {number} ({exc})") from None
 
 
 def ndjson_record(number: int, line: str) -> Record:
-    if len(line) > MAX_LINE_CHARS:
-        return Record(f"line {number}", problem=f"a line of {len(line):,} characters, longer than a record of "
-                                                f"{MAX_TEXT_CHARS:,} characters of text can be")
     try:
         value = _loads(line)
     except ValueError as exc:
