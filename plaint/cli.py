@@ -28,7 +28,7 @@ from plaint.filters.relevance import Screen
 from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.http import PoliteClient
 from plaint.pipeline import LEXICONS_DIFFER, Pipeline, Progress, RunSummary
-from plaint.post import COMPLAINT, DROPPED, TIERS
+from plaint.post import DROPPED, TIERS
 from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.recruit import (
     CandidateFilter,
@@ -57,6 +57,7 @@ from plaint.storage.readout import UNSCORED, recent_runs
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
+from plaint.storage.screenings import STATUSES, selection
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
 from plaint.tagstream import tag_requests
@@ -112,12 +113,18 @@ KeywordsOption = Annotated[Optional[Path], typer.Option("--keywords", help="keyw
                                                         "(default: $PLAINT_KEYWORDS, else ./keywords.yaml, "
                                                         "else the built-in one).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
-ReviewOption = Annotated[bool, typer.Option("--include-review", help="Take posts of the review tier too, not only "
-                                            "the complaint tier.")]
+ReviewOption = Annotated[bool, typer.Option("--include-review", help="Add posts still waiting for a person: the "
+                                            "review tier not screened, and posts a reviewer was unsure of.")]
+ConfirmedOption = Annotated[bool, typer.Option("--confirmed-only", help="Only posts a reviewer confirmed as "
+                                               "complaints (not the complaint tier nobody screened).")]
 
 
-def _tiers(include_review: bool) -> tuple[str, ...]:
-    return TIERS if include_review else (COMPLAINT,)
+def _statuses(confirmed_only: bool, include_review: bool) -> tuple[str, ...]:
+    """The screening statuses a command takes (README: Screening)."""
+    try:
+        return selection(confirmed_only, include_review)
+    except PlaintError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -378,6 +385,10 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     tiers = numbers["tiers"]
     typer.echo("screening: " + ", ".join(f"{name} tier {tiers[name]}" for name in (*TIERS, DROPPED, UNSCORED)
                                          if name in tiers))
+    screening = numbers["screening"]
+    if screening:
+        typer.echo("screened by a person: " + ", ".join(f"{name} {screening[name]}" for name in STATUSES
+                                                        if name in screening))
     if tiers.get(UNSCORED):
         typer.echo(f"note: {tiers[UNSCORED]} posts were stored before the screening model and have no tier; "
                    "plaint rescore gives them one", err=True)
@@ -409,12 +420,15 @@ def candidates(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
     stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     include_review: ReviewOption = False,
+    confirmed_only: ConfirmedOption = False,
 ) -> None:
-    """Authors of kept posts (the complaint tier; --include-review adds the review tier) who may
-    be invited to an interview, one row each.
+    """Authors who may be invited to an interview, one row each: of posts a reviewer confirmed and
+    of complaint-tier posts nobody screened (--confirmed-only: confirmed posts only;
+    --include-review adds posts still waiting for a person).
 
-    Never listed: do-not-contact, forgotten authors, authors whose posts were deleted, authors of
-    locked threads, posts without an author, authors who stated they are under 18.
+    Never listed: authors whose only posts were rejected or disputed by reviewers, do-not-contact,
+    forgotten authors, authors whose posts were deleted, authors of locked threads, posts without
+    an author, authors who stated they are under 18.
 
     Exit status: 0 listed; 2 a usage error (a --sample below 1, no database at --db); 4 the
     database cannot be opened.
@@ -423,7 +437,7 @@ def candidates(
     with _reported_errors():
         check_sample(sample, seed)
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
-                                _moment(since, "--since"), _tiers(include_review))
+                                _moment(since, "--since"), _statuses(confirmed_only, include_review))
         rows = list_candidates(Database(database_url(db), create=False), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)
@@ -597,9 +611,11 @@ def export(
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
     include_review: ReviewOption = False,
+    confirmed_only: ConfirmedOption = False,
 ) -> None:
     """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it:
-    the complaint tier, and the review tier too with --include-review.
+    posts a reviewer confirmed and complaint-tier posts nobody screened (--confirmed-only,
+    --include-review as for candidates); a rejected or disputed post never.
 
     The manifests are named after the whole file name (corpus.csv.manifest.json). An existing file
     is never replaced without --force.
@@ -611,7 +627,7 @@ def export(
         database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
         result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force,
-                                                                      _tiers(include_review)))
+                                                                      _statuses(confirmed_only, include_review)))
     _announce_new_key(pseudonym)
     if identified:
         typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)
@@ -624,14 +640,15 @@ def report(
     db: DbOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
     include_review: ReviewOption = False,
+    confirmed_only: ConfirmedOption = False,
 ) -> None:
-    """The corpus at a glance: found to kept, posts per type and platform, posts over time (the
-    complaint tier; --include-review adds the review tier).
+    """The corpus at a glance: found to kept and screened, posts per type and platform, posts over
+    time (the posts candidates and export take: --confirmed-only and --include-review as there).
 
     Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
     """
     with _reported_errors():
-        data = build_report(Database(database_url(db), create=False), _tiers(include_review))
+        data = build_report(Database(database_url(db), create=False), _statuses(confirmed_only, include_review))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
                title="from found to kept")
     write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,
