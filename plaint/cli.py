@@ -40,14 +40,16 @@ from plaint.recruit import (
     set_contact_status,
 )
 from plaint.render import (
+    COMPARISON_COLUMNS,
     FORMATS,
     TerminalProgress,
+    comparison_rows,
     print_summary,
     summary_dict,
     write_rows,
 )
 from plaint.report import build_report, render_html
-from plaint.rescore import rescore as rescore_posts
+from plaint.rescore import learn_and_rescore
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
 from plaint.sampling import check_sample
@@ -507,27 +509,38 @@ def rescore(
     db: DbOption = None,
     keywords: KeywordsOption = None,
 ) -> None:
-    """Give the stored posts the tiers of the current screening model and keywords.yaml thresholds.
+    """Teach the screening model this study's decisions, then give the stored posts its tiers.
 
-    Posts stored before the screening model have no tier until then. A post now below the review
-    tier stays stored, in the dropped tier, out of candidates and exports: nothing is deleted.
+    With at least two confirmed and two rejected posts, a study model is fitted on them (stacked on
+    the shipped model) and compared with the shipped one, cross-validated; with fewer, the shipped
+    model scores. A post now below the review tier stays stored, in the dropped tier, out of
+    candidates and exports: nothing is deleted. A person's decision outranks any tier.
 
     Exit status: 0 rescored; 2 a usage error or no database at --db; 4 the database cannot be
     opened, or another run holds it.
     """
     with _reported_errors():
-        screen = Screen(_config(keywords))
+        config = _config(keywords)
         database = Database(database_url(db), create=False)
         try:
             with RunLock(database.url, tuple(ALLOWED_ROUTES)):
-                result = rescore_posts(database, screen)
+                learning, screen, result = learn_and_rescore(database, config)
         except LockHeld as exc:
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    typer.echo(learning.note)
+    if learning.comparison is not None:
+        _print_comparison(learning.comparison)
     typer.echo(f"{result.scored} stored posts scored by {screen.described}")
     for (before, now), count in sorted(result.moves.items()):
         typer.echo(f"  {before} -> {now}: {count}")
     if screen.lexicons_differ:
         typer.echo(f"note: {LEXICONS_DIFFER}", err=True)
+
+
+def _print_comparison(comparison: dict[str, Any]) -> None:
+    write_rows(comparison_rows(comparison), COMPARISON_COLUMNS, "table", sys.stdout,
+               title=f"study model against the shipped one, cross-validated on {comparison['decided_posts']} decided "
+                     f"posts ({comparison['complaints']} complaints, {comparison['folds']} folds)")
 
 
 @app.command()

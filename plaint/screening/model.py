@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,6 +23,17 @@ from plaint.filters.tagging import Tags
 from plaint.screening.features import CUES, DIMENSIONS, cues, ngrams
 
 PACKAGED = "screening"  # data/screening.npz and data/screening.json inside this package
+
+
+class Scorer(Protocol):
+    """What scores a post: the shipped model, or the study model stacked on it (study.py)."""
+
+    card: dict[str, Any]
+
+    @property
+    def version(self) -> str: ...
+
+    def score(self, normalized: str, tags: Tags) -> float: ...
 
 
 @dataclass(frozen=True)
