@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
 import sys
@@ -59,7 +60,8 @@ from plaint.storage.readout import UNSCORED, recent_runs
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
-from plaint.storage.screenings import STATUSES, selection
+from plaint.review.queue import QUALITY_SAMPLE, RETRAIN_EVERY, SEED
+from plaint.storage.screenings import STATUSES, check_reviewer, selection
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
 from plaint.tagstream import tag_requests
@@ -541,6 +543,74 @@ def _print_comparison(comparison: dict[str, Any]) -> None:
     write_rows(comparison_rows(comparison), COMPARISON_COLUMNS, "table", sys.stdout,
                title=f"study model against the shipped one, cross-validated on {comparison['decided_posts']} decided "
                      f"posts ({comparison['complaints']} complaints, {comparison['folds']} folds)")
+
+
+ReviewerOption = Annotated[Optional[str], typer.Option("--reviewer", help="Who decides (default: $PLAINT_REVIEWER, "
+                                                  "else your login name).")]
+
+
+def _reviewer(name: str | None) -> str:
+    if name is None:
+        name = os.environ.get("PLAINT_REVIEWER")
+    if name is None:
+        with contextlib.suppress(Exception):  # no login name (a container's unnamed user): ask for one
+            name = getpass.getuser()
+    return check_reviewer(name)
+
+
+@app.command()
+def review(
+    db: DbOption = None,
+    reviewer: ReviewerOption = None,
+    quality_sample: Annotated[int, typer.Option("--quality-sample", min=0, help="Complaint-tier posts to screen "
+                                                "after the review tier, drawn with --seed (quality control).")] = QUALITY_SAMPLE,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the quality-control sample.")] = SEED,
+    retrain_every: Annotated[int, typer.Option("--retrain-every", min=1, help="Fit the study model again and "
+                                               "re-rank after this many decisions.")] = RETRAIN_EVERY,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (default: a free one).")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the link; do not open a browser.")] = False,
+    keywords: KeywordsOption = None,
+) -> None:
+    """Screen posts in the browser, one at a time: the review tier first, highest score first,
+    then a sample of the complaint tier. y complaint, n not, u unsure, arrows back and forth,
+    digits toggle codes. Every --retrain-every decisions the study model is fitted again.
+
+    The page is served on 127.0.0.1 only, with a random token in the link; it runs until Ctrl-C.
+
+    Exit status: 0 stopped with Ctrl-C; 2 a usage error (no database at --db, a port in use, no
+    reviewer name); 4 the database cannot be opened.
+    """
+    import webbrowser
+
+    from plaint.review.app import Review, Server, create_app, listen, new_token
+    from plaint.review.queue import Queue
+
+    with _reported_errors():
+        name = _reviewer(reviewer)
+        config = _config(keywords)
+        database = Database(database_url(db), create=False)
+        session = Review(database, config, Queue(database, name, quality_sample, seed), retrain_every,
+                         say=lambda line: typer.echo(f"plaint review: {line}"))
+        token = new_token()
+        server = Server(create_app(session, token), listen(port))
+        progress = session.queue.progress()
+    url = server.url(token)
+    typer.echo(f"plaint review: {name} screens {describe(database.url)}: {progress.screened} screened, "
+               f"{progress.left} left, {progress.confirmed} confirmed")
+    typer.echo(f"plaint review: {session.status.note}")
+    typer.echo(f"plaint review: open {url}  (Ctrl-C to stop)")
+    if not no_browser:
+        try:
+            opened = webbrowser.open(url)
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            typer.echo("plaint review: no browser could be opened here; open the link above yourself", err=True)
+    server.run()
+    session.wait()
+    done = session.queue.progress()
+    typer.echo(f"plaint review: stopped; {name} has {done.screened} screened, {done.left} left, "
+               f"{done.confirmed} confirmed ({done.hint()})")
 
 
 @app.command()
