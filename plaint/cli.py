@@ -613,6 +613,41 @@ def review(
                f"{done.confirmed} confirmed ({done.hint()})")
 
 
+@app.command("agreement")
+def agreement_command(
+    reviewers_: Annotated[list[str], typer.Option("--reviewers", help="The two reviewers: --reviewers A --reviewers B "
+                                                  "(or --reviewers A B).")],
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+    extra: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None,
+) -> None:
+    """Cohen's kappa between two reviewers, for relevance and for each code, on the posts both
+    screened, and the posts they disagree on (to discuss; a changed decision replaces one's own).
+
+    Exit status: 0 shown; 2 a usage error (not two reviewers, one without decisions, no database).
+    """
+    from plaint.agreement import agreement
+
+    _check_format(fmt)
+    names = [*reviewers_, *(extra or [])]
+    if len(names) != 2:
+        raise _fail("name two reviewers: --reviewers A B")
+    with _reported_errors():
+        result = agreement(Database(database_url(db), create=False), names[0], names[1])
+    shown = lambda kappa: "undefined" if kappa is None else f"{kappa:.3f}"  # noqa: E731
+    rows = [{"measure": "relevance (complaint / not / unsure)", "posts": result.both, "kappa": shown(result.relevance)}]
+    rows += [{"measure": code, "posts": n, "kappa": shown(kappa)} for code, (n, kappa) in result.codes.items()]
+    if fmt == "json":
+        typer.echo(json.dumps({"reviewers": names, "both_screened": result.both, "kappa": rows,
+                               "disagreements": result.disagreements}, ensure_ascii=False, indent=2))
+        return
+    write_rows(rows, ("measure", "posts", "kappa"), fmt, sys.stdout,
+               title=f"Cohen's kappa, {names[0]} and {names[1]}, on {result.both} posts both screened")
+    columns = ("post", names[0], names[1], f"{names[0]}_codes", f"{names[1]}_codes")
+    write_rows(result.disagreements, columns, fmt, sys.stdout, title=f"{len(result.disagreements)} disagreements to "
+               "discuss (codes: only the one reviewer's)")
+
+
 @app.command()
 def sweep(
     platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="reddit, tiktok, douban or "
