@@ -730,10 +730,20 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
     include_review: ReviewOption = False,
     confirmed_only: ConfirmedOption = False,
+    for_screening: Annotated[bool, typer.Option("--for-screening", help="Write the screening queue instead (.csv "
+                                                "or .xlsx), with empty decision columns for plaint screenings "
+                                                "import.")] = False,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="With --for-screening: leave out the posts "
+                                                    "this reviewer decided, and fill the reviewer column.")] = None,
+    quality_sample: Annotated[int, typer.Option("--quality-sample", min=0, help="With --for-screening: complaint-tier "
+                                                "posts after the review tier, drawn with --seed.")] = QUALITY_SAMPLE,
 ) -> None:
     """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it:
     posts a reviewer confirmed and complaint-tier posts nobody screened (--confirmed-only,
     --include-review as for candidates); a rejected or disputed post never.
+
+    --for-screening writes the screening queue instead, as plaint review serves it (a --reviewer's
+    own decided posts left out), for plaint screenings import to read back.
 
     The manifests are named after the whole file name (corpus.csv.manifest.json). An existing file
     is never replaced without --force.
@@ -741,6 +751,20 @@ def export(
     Exit status: 0 written; 2 a usage error (--out exists without --force, cannot be written, a
     --sample below 1, no database at --db); 4 the database cannot be opened.
     """
+    if for_screening:
+        if sample is not None or stratify is not None or include_review or confirmed_only:
+            raise _fail("--for-screening writes the queue: --sample, --stratify, --include-review and "
+                        "--confirmed-only do not go with it")
+        from plaint.review.sheet import write_queue
+
+        with _reported_errors():
+            database = Database(database_url(db), create=False)
+            pseudonym = load_pseudonymiser()
+            written = write_queue(database, out, pseudonym, reviewer, quality_sample, seed or 0, identified, force)
+        _announce_new_key(pseudonym)
+        typer.echo(f"wrote {written} posts to screen to {out}; fill decision (complaint, not or unsure), types, "
+                   f"strategies, note and reviewer, then: plaint screenings import {out}")
+        return
     with _reported_errors():
         database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
@@ -865,6 +889,38 @@ def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an exist
         raise _fail(f"cannot write {target.resolve()} ({exc.strerror or exc}); run plaint init in a folder you "
                     "can write") from None
     typer.echo(f"wrote {target.resolve()}")
+
+
+screenings_app = typer.Typer(help="Screening decisions made outside the page.", no_args_is_help=True)
+app.add_typer(screenings_app, name="screenings")
+
+
+@screenings_app.command("import")
+def screenings_import(
+    path: Annotated[Path, typer.Argument(help="The filled sheet (.csv or .xlsx) plaint export --for-screening wrote.")],
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Who decided, for rows whose reviewer column "
+                                                    "is empty.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Store the decisions of a filled screening sheet; a later decision replaces the reviewer's own.
+
+    A row that cannot be read (an unknown post id, decision or code) is named with its row and
+    left out; the others are stored. Rows without a decision are not screened yet.
+
+    Exit status: 0 every decided row stored; 1 some rows were left out (each named on stderr); 2
+    a usage error (no such file, not a screening sheet, no database); 4 the database cannot be
+    opened or written.
+    """
+    from plaint.review.sheet import import_sheet
+
+    with _reported_errors():
+        result = import_sheet(Database(database_url(db), create=False), path, reviewer)
+    for problem in result.problems:
+        typer.echo(f"plaint: {problem}", err=True)
+    typer.echo(f"{path}: {result.stored} decisions stored, {len(result.problems)} rows left out, "
+               f"{result.blank} rows without a decision (not screened yet)")
+    if result.problems:
+        raise typer.Exit(1)
 
 
 db_app = typer.Typer(help="The database itself.", no_args_is_help=True)

@@ -154,8 +154,8 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
     columns = (COLUMNS[:1] + IDENTIFYING_COLUMNS + COLUMNS[1:]) if options.identified else COLUMNS
     manifest = build_manifest(database, rows, available, options, out.name)
     manifest_json, manifest_md = manifest_paths(out)
-    _write_together([
-        (out, lambda partial: _WRITERS[fmt](partial, rows, columns)),
+    write_together([
+        (out, lambda partial: WRITERS[fmt](partial, rows, columns)),
         (manifest_json, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                encoding="utf-8")),
         (manifest_md, lambda p: p.write_text(methods_paragraph(manifest) + "\n", encoding="utf-8")),
@@ -163,7 +163,7 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
     return ExportResult(out, len(rows), manifest_json, manifest_md)
 
 
-def _write_together(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+def write_together(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
     """Each file is written beside its final name, and only when all are written are they moved
     into place: a failed export (a read-only folder, a full disk) leaves what was there untouched."""
     partials = [path.with_name(path.name + ".partial") for path, _ in files]
@@ -215,4 +215,4 @@ def _write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[st
     book.save(path)
 
 
-_WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}
+WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}  # fmt -> writer(path, rows, columns)
