@@ -26,9 +26,8 @@ from typing import Any
 import numpy as np
 
 from plaint.errors import PlaintError
-from plaint.filters.tagging import Tags
 from plaint.screening.features import CUES, DIMENSIONS, cues, ngrams
-from plaint.screening.model import ScreeningModel
+from plaint.screening.model import Calibrated, ScreeningModel
 
 FEATURES = "stacked-on-shipped-1"  # change with any change to what the study model reads
 MIN_EACH = 2  # confirmed and rejected posts needed, each, before a study model replaces the shipped one
@@ -38,7 +37,7 @@ CUE_SCALE = 0.25  # as the shipped model's (training.CUE_SCALE)
 
 
 @dataclass(frozen=True)
-class StudyModel:
+class StudyModel(Calibrated):
     """`base_weight` times the shipped model's linear score, plus `own`'s n-gram and cue weights
     (with the shipped idf), then `calibration`: the same interface as ScreeningModel."""
 
@@ -51,14 +50,6 @@ class StudyModel:
     @property
     def version(self) -> str:
         return f"{self.card.get('version', 'study')} (on {self.base.version})"
-
-    def score(self, normalized: str, tags: Tags) -> float:
-        places, counts = ngrams(normalized)
-        return self.score_features(places, counts, cues(tags))
-
-    def score_features(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
-        slope, offset = self.calibration
-        return float(1.0 / (1.0 + np.exp(-(slope * self.linear(places, counts, cue_values) + offset))))
 
     def linear(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
         return (self.base_weight * self.base.linear(places, counts, cue_values)
