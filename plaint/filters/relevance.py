@@ -49,9 +49,10 @@ class Screen:
         self.tagger = Tagger(config)
         self.model = model or packaged_model()
         self.thresholds: ScreeningSettings = config.screening
-        # How the run's counts and the methods manifest name the model and thresholds that scored.
-        self.described = (f"{self.model.version} (complaint tier at {self.thresholds.complaint} or more, "
-                          f"review tier at {self.thresholds.review} or more)")
+        # How the run's counts and the methods manifest name the model and thresholds that scored
+        # (a count's outcome holds 64 characters).
+        self.described = (f"{self.model.version} (complaint >= {self.thresholds.complaint:g}, "
+                          f"review >= {self.thresholds.review:g})")[:64]
         trained_with = self.model.card.get("lexicons")
         # The model's cues come from the lexicons: other lexicons than it was trained with move its scores.
         self.lexicons_differ = trained_with is not None and trained_with != lexicon_fingerprint(config)
