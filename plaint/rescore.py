@@ -86,8 +86,9 @@ def learn(database: Database, config: Config) -> Learning:
         return Learning(base, f"the shipped model {base.version} scores: {exc}", None, decisions)
     save_study_model(database, fitted.model.to_bytes(), fitted.model.card)
     card = fitted.model.card
-    return Learning(fitted.model, f"the study model {fitted.model.version} scores: fitted on {card['complaints']} "
-                    f"confirmed and {card['not_complaints']} rejected posts", fitted.comparison, decisions)
+    return Learning(fitted.model, f"the study model {fitted.model.version} (stacked on {base.version}) scores: "
+                    f"fitted on {card['complaints']} confirmed and {card['not_complaints']} rejected posts",
+                    fitted.comparison, decisions)
 
 
 def stored_model(database: Database) -> Scorer | None:

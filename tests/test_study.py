@@ -111,7 +111,7 @@ def test_new_posts_are_scored_by_the_study_model(study, tmp_path: Path) -> None:
     with sqlite3.connect(path) as raw:
         models = [m for (m,) in raw.execute("select outcome from run_counts where stage = 'model' and run_id = "
                                             "(select max(id) from runs)")]
-    assert len(models) == 1 and models[0].startswith("study-")
+    assert len(models) == 1 and models[0].startswith("study-") and len(models[0]) <= 64  # an outcome holds 64
     stored = scores(path)["later"]
     assert runner.invoke(app, ["rescore", "--db", str(path)]).exit_code == 0
     assert scores(path)["later"][1] == pytest.approx(stored[1])  # as the rescore of stored posts scores it

@@ -49,7 +49,9 @@ class StudyModel(Calibrated):
 
     @property
     def version(self) -> str:
-        return f"{self.card.get('version', 'study')} (on {self.base.version})"
+        """Short: run counts name the scoring model in 64 characters with its thresholds; the card
+        names the shipped model it is stacked on."""
+        return str(self.card.get("version", "study"))
 
     def linear(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
         return (self.base_weight * self.base.linear(places, counts, cue_values)
