@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
 import sys
@@ -28,7 +29,7 @@ from plaint.filters.relevance import Screen
 from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.http import PoliteClient
 from plaint.pipeline import LEXICONS_DIFFER, Pipeline, Progress, RunSummary
-from plaint.post import COMPLAINT, DROPPED, TIERS
+from plaint.post import DROPPED, TIERS
 from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.recruit import (
     CandidateFilter,
@@ -40,14 +41,16 @@ from plaint.recruit import (
     set_contact_status,
 )
 from plaint.render import (
+    COMPARISON_COLUMNS,
     FORMATS,
     TerminalProgress,
+    comparison_rows,
     print_summary,
     summary_dict,
     write_rows,
 )
 from plaint.report import build_report, render_html
-from plaint.rescore import rescore as rescore_posts
+from plaint.rescore import learn_and_rescore
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
 from plaint.sampling import check_sample
@@ -57,6 +60,8 @@ from plaint.storage.readout import UNSCORED, recent_runs
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
+from plaint.review.queue import QUALITY_SAMPLE, RETRAIN_EVERY, SEED
+from plaint.storage.screenings import STATUSES, check_reviewer, selection
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
 from plaint.tagstream import tag_requests
@@ -112,12 +117,18 @@ KeywordsOption = Annotated[Optional[Path], typer.Option("--keywords", help="keyw
                                                         "(default: $PLAINT_KEYWORDS, else ./keywords.yaml, "
                                                         "else the built-in one).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
-ReviewOption = Annotated[bool, typer.Option("--include-review", help="Take posts of the review tier too, not only "
-                                            "the complaint tier.")]
+ReviewOption = Annotated[bool, typer.Option("--include-review", help="Add posts still waiting for a person: the "
+                                            "review tier not screened, and posts a reviewer was unsure of.")]
+ConfirmedOption = Annotated[bool, typer.Option("--confirmed-only", help="Only posts a reviewer confirmed as "
+                                               "complaints (not the complaint tier nobody screened).")]
 
 
-def _tiers(include_review: bool) -> tuple[str, ...]:
-    return TIERS if include_review else (COMPLAINT,)
+def _statuses(confirmed_only: bool, include_review: bool) -> tuple[str, ...]:
+    """The screening statuses a command takes (README: Screening)."""
+    try:
+        return selection(confirmed_only, include_review)
+    except PlaintError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -382,6 +393,10 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     tiers = numbers["tiers"]
     typer.echo("screening: " + ", ".join(f"{name} tier {tiers[name]}" for name in (*TIERS, DROPPED, UNSCORED)
                                          if name in tiers))
+    screening = numbers["screening"]
+    if screening:
+        typer.echo("screened by a person: " + ", ".join(f"{name} {screening[name]}" for name in STATUSES
+                                                        if name in screening))
     if tiers.get(UNSCORED):
         typer.echo(f"note: {tiers[UNSCORED]} posts were stored before the screening model and have no tier; "
                    "plaint rescore gives them one", err=True)
@@ -413,12 +428,15 @@ def candidates(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
     stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     include_review: ReviewOption = False,
+    confirmed_only: ConfirmedOption = False,
 ) -> None:
-    """Authors of kept posts (the complaint tier; --include-review adds the review tier) who may
-    be invited to an interview, one row each.
+    """Authors who may be invited to an interview, one row each: of posts a reviewer confirmed and
+    of complaint-tier posts nobody screened (--confirmed-only: confirmed posts only;
+    --include-review adds posts still waiting for a person).
 
-    Never listed: do-not-contact, forgotten authors, authors whose posts were deleted, authors of
-    locked threads, posts without an author, authors who stated they are under 18.
+    Never listed: authors whose only posts were rejected or disputed by reviewers, do-not-contact,
+    forgotten authors, authors whose posts were deleted, authors of locked threads, posts without
+    an author, authors who stated they are under 18.
 
     Exit status: 0 listed; 2 a usage error (a --sample below 1, no database at --db); 4 the
     database cannot be opened.
@@ -427,7 +445,7 @@ def candidates(
     with _reported_errors():
         check_sample(sample, seed)
         where = CandidateFilter(tuple(platform or ()), tuple(type_ or ()), tuple(strategy or ()), min_posts,
-                                _moment(since, "--since"), _tiers(include_review))
+                                _moment(since, "--since"), _statuses(confirmed_only, include_review))
         rows = list_candidates(Database(database_url(db), create=False), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)
@@ -497,27 +515,141 @@ def rescore(
     db: DbOption = None,
     keywords: KeywordsOption = None,
 ) -> None:
-    """Give the stored posts the tiers of the current screening model and keywords.yaml thresholds.
+    """Teach the screening model this study's decisions, then give the stored posts its tiers.
 
-    Posts stored before the screening model have no tier until then. A post now below the review
-    tier stays stored, in the dropped tier, out of candidates and exports: nothing is deleted.
+    With at least two confirmed and two rejected posts, a study model is fitted on them (stacked on
+    the shipped model) and compared with the shipped one, cross-validated; with fewer, the shipped
+    model scores. A post now below the review tier stays stored, in the dropped tier, out of
+    candidates and exports: nothing is deleted. A person's decision outranks any tier.
 
     Exit status: 0 rescored; 2 a usage error or no database at --db; 4 the database cannot be
     opened, or another run holds it.
     """
     with _reported_errors():
-        screen = Screen(_config(keywords))
+        config = _config(keywords)
         database = Database(database_url(db), create=False)
         try:
             with RunLock(database.url, tuple(ALLOWED_ROUTES)):
-                result = rescore_posts(database, screen)
+                learning, screen, result = learn_and_rescore(database, config)
         except LockHeld as exc:
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
+    typer.echo(learning.note)
+    if learning.comparison is not None:
+        _print_comparison(learning.comparison)
     typer.echo(f"{result.scored} stored posts scored by {screen.described}")
     for (before, now), count in sorted(result.moves.items()):
         typer.echo(f"  {before} -> {now}: {count}")
     if screen.lexicons_differ:
         typer.echo(f"note: {LEXICONS_DIFFER}", err=True)
+
+
+def _print_comparison(comparison: dict[str, Any]) -> None:
+    write_rows(comparison_rows(comparison), COMPARISON_COLUMNS, "table", sys.stdout,
+               title=f"study model against the shipped one, cross-validated on {comparison['decided_posts']} decided "
+                     f"posts ({comparison['complaints']} complaints, {comparison['folds']} folds)")
+
+
+ReviewerOption = Annotated[Optional[str], typer.Option("--reviewer", help="Who decides (default: $PLAINT_REVIEWER, "
+                                                  "else your login name).")]
+
+
+def _reviewer(name: str | None) -> str:
+    if name is None:
+        name = os.environ.get("PLAINT_REVIEWER")
+    if name is None:
+        with contextlib.suppress(Exception):  # no login name (a container's unnamed user): ask for one
+            name = getpass.getuser()
+    return check_reviewer(name)
+
+
+@app.command()
+def review(
+    db: DbOption = None,
+    reviewer: ReviewerOption = None,
+    quality_sample: Annotated[int, typer.Option("--quality-sample", min=0, help="Complaint-tier posts to screen "
+                                                "after the review tier, drawn with --seed (quality control).")] = QUALITY_SAMPLE,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the quality-control sample.")] = SEED,
+    retrain_every: Annotated[int, typer.Option("--retrain-every", min=1, help="Fit the study model again and "
+                                               "re-rank after this many decisions.")] = RETRAIN_EVERY,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (default: a free one).")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the link; do not open a browser.")] = False,
+    keywords: KeywordsOption = None,
+) -> None:
+    """Screen posts in the browser, one at a time: the review tier first, highest score first,
+    then a sample of the complaint tier. y complaint, n not, u unsure, arrows back and forth,
+    digits toggle codes. Every --retrain-every decisions the study model is fitted again.
+
+    The page is served on 127.0.0.1 only, with a random token in the link; it runs until Ctrl-C.
+
+    Exit status: 0 stopped with Ctrl-C; 2 a usage error (no database at --db, a port in use, no
+    reviewer name); 4 the database cannot be opened.
+    """
+    import webbrowser
+
+    from plaint.review.app import Review, Server, create_app, listen, new_token
+    from plaint.review.queue import Queue
+
+    with _reported_errors():
+        name = _reviewer(reviewer)
+        config = _config(keywords)
+        database = Database(database_url(db), create=False)
+        session = Review(database, config, Queue(database, name, quality_sample, seed), retrain_every,
+                         say=lambda line: typer.echo(f"plaint review: {line}"))
+        token = new_token()
+        server = Server(create_app(session, token), listen(port))
+        progress = session.queue.progress()
+    url = server.url(token)
+    typer.echo(f"plaint review: {name} screens {describe(database.url)}: {progress.screened} screened, "
+               f"{progress.left} left, {progress.confirmed} confirmed")
+    typer.echo(f"plaint review: {session.status.note}")
+    typer.echo(f"plaint review: open {url}  (Ctrl-C to stop)")
+    if not no_browser:
+        try:
+            opened = webbrowser.open(url)
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            typer.echo("plaint review: no browser could be opened here; open the link above yourself", err=True)
+    server.run()
+    session.wait()
+    done = session.queue.progress()
+    typer.echo(f"plaint review: stopped; {name} has {done.screened} screened, {done.left} left, "
+               f"{done.confirmed} confirmed ({done.hint()})")
+
+
+@app.command("agreement")
+def agreement_command(
+    reviewers_: Annotated[list[str], typer.Option("--reviewers", help="The two reviewers: --reviewers A --reviewers B "
+                                                  "(or --reviewers A B).")],
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+    extra: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None,
+) -> None:
+    """Cohen's kappa between two reviewers, for relevance and for each code, on the posts both
+    screened, and the posts they disagree on (to discuss; a changed decision replaces one's own).
+
+    Exit status: 0 shown; 2 a usage error (not two reviewers, one without decisions, no database).
+    """
+    from plaint.agreement import agreement
+
+    _check_format(fmt)
+    names = [*reviewers_, *(extra or [])]
+    if len(names) != 2:
+        raise _fail("name two reviewers: --reviewers A B")
+    with _reported_errors():
+        result = agreement(Database(database_url(db), create=False), names[0], names[1])
+    shown = lambda kappa: "undefined" if kappa is None else f"{kappa:.3f}"  # noqa: E731
+    rows = [{"measure": "relevance (complaint / not / unsure)", "posts": result.both, "kappa": shown(result.relevance)}]
+    rows += [{"measure": code, "posts": n, "kappa": shown(kappa)} for code, (n, kappa) in result.codes.items()]
+    if fmt == "json":
+        typer.echo(json.dumps({"reviewers": names, "both_screened": result.both, "kappa": rows,
+                               "disagreements": result.disagreements}, ensure_ascii=False, indent=2))
+        return
+    write_rows(rows, ("measure", "posts", "kappa"), fmt, sys.stdout,
+               title=f"Cohen's kappa, {names[0]} and {names[1]}, on {result.both} posts both screened")
+    columns = ("post", names[0], names[1], f"{names[0]}_codes", f"{names[1]}_codes")
+    write_rows(result.disagreements, columns, fmt, sys.stdout, title=f"{len(result.disagreements)} disagreements to "
+               "discuss (codes: only the one reviewer's)")
 
 
 @app.command()
@@ -601,9 +733,21 @@ def export(
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
     include_review: ReviewOption = False,
+    confirmed_only: ConfirmedOption = False,
+    for_screening: Annotated[bool, typer.Option("--for-screening", help="Write the screening queue instead (.csv "
+                                                "or .xlsx), with empty decision columns for plaint screenings "
+                                                "import.")] = False,
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="With --for-screening: leave out the posts "
+                                                    "this reviewer decided, and fill the reviewer column.")] = None,
+    quality_sample: Annotated[int, typer.Option("--quality-sample", min=0, help="With --for-screening: complaint-tier "
+                                                "posts after the review tier, drawn with --seed.")] = QUALITY_SAMPLE,
 ) -> None:
     """Write the corpus for coding (authors as keyed pseudonyms) and a methods manifest beside it:
-    the complaint tier, and the review tier too with --include-review.
+    posts a reviewer confirmed and complaint-tier posts nobody screened (--confirmed-only,
+    --include-review as for candidates); a rejected or disputed post never.
+
+    --for-screening writes the screening queue instead, as plaint review serves it (a --reviewer's
+    own decided posts left out), for plaint screenings import to read back.
 
     The manifests are named after the whole file name (corpus.csv.manifest.json). An existing file
     is never replaced without --force.
@@ -611,11 +755,25 @@ def export(
     Exit status: 0 written; 2 a usage error (--out exists without --force, cannot be written, a
     --sample below 1, no database at --db); 4 the database cannot be opened.
     """
+    if for_screening:
+        if sample is not None or stratify is not None or include_review or confirmed_only:
+            raise _fail("--for-screening writes the queue: --sample, --stratify, --include-review and "
+                        "--confirmed-only do not go with it")
+        from plaint.review.sheet import write_queue
+
+        with _reported_errors():
+            database = Database(database_url(db), create=False)
+            pseudonym = load_pseudonymiser()
+            written = write_queue(database, out, pseudonym, reviewer, quality_sample, seed or 0, identified, force)
+        _announce_new_key(pseudonym)
+        typer.echo(f"wrote {written} posts to screen to {out}; fill decision (complaint, not or unsure), types, "
+                   f"strategies, note and reviewer, then: plaint screenings import {out}")
+        return
     with _reported_errors():
         database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
         result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force,
-                                                                      _tiers(include_review)))
+                                                                      _statuses(confirmed_only, include_review)))
     _announce_new_key(pseudonym)
     if identified:
         typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)
@@ -628,14 +786,15 @@ def report(
     db: DbOption = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
     include_review: ReviewOption = False,
+    confirmed_only: ConfirmedOption = False,
 ) -> None:
-    """The corpus at a glance: found to kept, posts per type and platform, posts over time (the
-    complaint tier; --include-review adds the review tier).
+    """The corpus at a glance: found to kept and screened, posts per type and platform, posts over
+    time (the posts candidates and export take: --confirmed-only and --include-review as there).
 
     Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
     """
     with _reported_errors():
-        data = build_report(Database(database_url(db), create=False), _tiers(include_review))
+        data = build_report(Database(database_url(db), create=False), _statuses(confirmed_only, include_review))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
                title="from found to kept")
     write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,
@@ -734,6 +893,38 @@ def init(force: Annotated[bool, typer.Option("--force", help="Overwrite an exist
         raise _fail(f"cannot write {target.resolve()} ({exc.strerror or exc}); run plaint init in a folder you "
                     "can write") from None
     typer.echo(f"wrote {target.resolve()}")
+
+
+screenings_app = typer.Typer(help="Screening decisions made outside the page.", no_args_is_help=True)
+app.add_typer(screenings_app, name="screenings")
+
+
+@screenings_app.command("import")
+def screenings_import(
+    path: Annotated[Path, typer.Argument(help="The filled sheet (.csv or .xlsx) plaint export --for-screening wrote.")],
+    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Who decided, for rows whose reviewer column "
+                                                    "is empty.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Store the decisions of a filled screening sheet; a later decision replaces the reviewer's own.
+
+    A row that cannot be read (an unknown post id, decision or code) is named with its row and
+    left out; the others are stored. Rows without a decision are not screened yet.
+
+    Exit status: 0 every decided row stored; 1 some rows were left out (each named on stderr); 2
+    a usage error (no such file, not a screening sheet, no database); 4 the database cannot be
+    opened or written.
+    """
+    from plaint.review.sheet import import_sheet
+
+    with _reported_errors():
+        result = import_sheet(Database(database_url(db), create=False), path, reviewer)
+    for problem in result.problems:
+        typer.echo(f"plaint: {problem}", err=True)
+    typer.echo(f"{path}: {result.stored} decisions stored, {len(result.problems)} rows left out, "
+               f"{result.blank} rows without a decision (not screened yet)")
+    if result.problems:
+        raise typer.Exit(1)
 
 
 db_app = typer.Typer(help="The database itself.", no_args_is_help=True)

@@ -14,19 +14,19 @@ from typing import Any
 from plaint.config import TYPE_CODES
 from plaint.errors import ConfigError, PlaintError
 from plaint.manifest import build_manifest, methods_paragraph
-from plaint.post import COMPLAINT
 from plaint.pseudonym import Pseudonymiser
 from plaint.sampling import check_sample, sample
 from plaint.storage.database import Database
 from plaint.storage.models import PostRow
 from plaint.storage.readout import corpus
+from plaint.storage.screenings import DEFAULT, Screened
 
 CODER_COLUMNS = ("code_types", "code_strategies", "coder_notes")
 COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "tier", "relevance_score",
-           "title", "text", "title_only", "author", "types", "strategies", "score", "num_comments", "copies",
-           "copy_post_ids", "route") + CODER_COLUMNS
+           "screening", "title", "text", "title_only", "author", "types", "strategies", "confirmed_types",
+           "confirmed_strategies", "score", "num_comments", "copies", "copy_post_ids", "route") + CODER_COLUMNS
 IDENTIFYING_COLUMNS = ("url", "author_handle", "author_profile_url")
-LIST_COLUMNS = ("types", "strategies", "copy_post_ids")
+LIST_COLUMNS = ("types", "strategies", "confirmed_types", "confirmed_strategies", "copy_post_ids")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 STRATIFY = ("platform", "type")
 IDENTIFIED_WARNING = ("this export names authors and links to their posts: verbatim quotes can be traced "
@@ -41,7 +41,9 @@ class ExportOptions:
     stratify: str | None = None
     identified: bool = False
     force: bool = False  # replace an existing file (and its manifests): coders may have filled it in
-    tiers: tuple[str, ...] = (COMPLAINT,)  # the screening tiers exported: complaint, and review on request
+    # The screening statuses exported (storage/screenings.py): confirmed and auto by default; a
+    # rejected or disputed post never.
+    statuses: tuple[str, ...] = DEFAULT
 
     def check(self) -> None:
         check_sample(self.sample, self.seed)
@@ -92,12 +94,13 @@ def export_format(path: Path, fmt: str | None = None) -> str:
 
 
 def corpus_rows(database: Database, pseudonym: Pseudonymiser, identified: bool = False,
-                tiers: Sequence[str] = (COMPLAINT,)) -> Iterator[dict[str, Any]]:
-    for row, copies in corpus(database, tiers):
-        yield _row(row, copies, pseudonym, identified)
+                statuses: Sequence[str] = DEFAULT) -> Iterator[dict[str, Any]]:
+    for row, copies, screened in corpus(database, statuses):
+        yield _row(row, copies, screened, pseudonym, identified)
 
 
-def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser, identified: bool) -> dict[str, Any]:
+def _row(row: PostRow, copies: list[tuple[str, str]], screened: Screened, pseudonym: Pseudonymiser,
+         identified: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"post_id": pseudonym.post(row.platform, row.native_id)}
     if identified:
         out.update(url=row.url, author_handle=row.author.handle if row.author else None,
@@ -110,6 +113,7 @@ def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser, 
         "language": row.language,
         "tier": row.tier,
         "relevance_score": None if row.relevance_score is None else round(row.relevance_score, 4),
+        "screening": screened.status,
         "title": row.title,
         "text": row.text,
         # An image or link post: the title is all plaint has, the content is behind the post's link.
@@ -117,6 +121,8 @@ def _row(row: PostRow, copies: list[tuple[str, str]], pseudonym: Pseudonymiser, 
         "author": pseudonym.author(row.author.platform, row.author.handle) if row.author else None,
         "types": list(row.types),
         "strategies": list(row.strategies),
+        "confirmed_types": list(screened.types),
+        "confirmed_strategies": list(screened.strategies),
         "score": row.score,
         "num_comments": row.num_comments,
         "copies": len(copies),
@@ -141,17 +147,17 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
     options.check()
     check_destination(out, options.force)
     fmt = export_format(out, options.fmt)
-    rows: Sequence[dict[str, Any]] = list(corpus_rows(database, pseudonym, options.identified, options.tiers))
+    rows: Sequence[dict[str, Any]] = list(corpus_rows(database, pseudonym, options.identified, options.statuses))
     available = len(rows)
     if options.sample is not None:
         assert options.seed is not None
         rows = sample(rows, options.sample, options.seed, identity=lambda r: r["post_id"],
                       stratum=_stratum(options.stratify))
     columns = (COLUMNS[:1] + IDENTIFYING_COLUMNS + COLUMNS[1:]) if options.identified else COLUMNS
-    manifest = build_manifest(database, rows, available, options, out.name, options.tiers)
+    manifest = build_manifest(database, rows, available, options, out.name)
     manifest_json, manifest_md = manifest_paths(out)
-    _write_together([
-        (out, lambda partial: _WRITERS[fmt](partial, rows, columns)),
+    write_together([
+        (out, lambda partial: WRITERS[fmt](partial, rows, columns)),
         (manifest_json, lambda p: p.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                encoding="utf-8")),
         (manifest_md, lambda p: p.write_text(methods_paragraph(manifest) + "\n", encoding="utf-8")),
@@ -159,7 +165,7 @@ def write_corpus(database: Database, out: Path, pseudonym: Pseudonymiser,
     return ExportResult(out, len(rows), manifest_json, manifest_md)
 
 
-def _write_together(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
+def write_together(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> None:
     """Each file is written beside its final name, and only when all are written are they moved
     into place: a failed export (a read-only folder, a full disk) leaves what was there untouched."""
     partials = [path.with_name(path.name + ".partial") for path, _ in files]
@@ -211,4 +217,4 @@ def _write_xlsx(path: Path, rows: Sequence[dict[str, Any]], columns: Sequence[st
     book.save(path)
 
 
-_WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}
+WRITERS = {"csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx}  # fmt -> writer(path, rows, columns)

@@ -12,7 +12,18 @@ from plaint.filters.relevance import MODEL_STAGE, TIER_STAGE
 from plaint.filters.tagging import NO_TERM, NOT_COMPANION
 from plaint.post import COMPLAINT, DROPPED, REVIEW
 from plaint.storage.database import Database
-from plaint.storage.readout import corpus_counts, provenance, stage_totals
+from plaint.storage.readout import corpus_counts, provenance, stage_totals, tier_counts
+from plaint.storage.screenings import (
+    AUTO,
+    CONFIRMED,
+    DISPUTED,
+    REJECTED,
+    UNDECIDED,
+    UNSCREENED,
+    load_study_model,
+    reviewers,
+    status_counts,
+)
 
 if TYPE_CHECKING:
     from plaint.export import ExportOptions
@@ -38,10 +49,14 @@ def _sum(totals: dict[tuple[str, str], int], stage: str, outcomes: Sequence[str]
 
 
 def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available: int,
-                   options: ExportOptions, filename: str, tiers: Sequence[str] = (COMPLAINT,)) -> dict[str, Any]:
+                   options: ExportOptions, filename: str) -> dict[str, Any]:
+    statuses = options.statuses
     totals = stage_totals(database)
-    counts = corpus_counts(database, tiers)
-    origin = provenance(database, tiers)
+    counts = corpus_counts(database, statuses)
+    origin = provenance(database, statuses)
+    screening = status_counts(database)
+    now_in = tier_counts(database)
+    study = load_study_model(database)
     dates = sorted(r["created_at"] for r in rows if r["created_at"])
     reasons = lambda stage: {o: n for (s, o), n in sorted(totals.items()) if s == stage}  # noqa: E731
     return {
@@ -68,17 +83,32 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
             "copies_of_earlier_posts": _sum(totals, "stored", ("duplicate", "near duplicate")),
             "seen_again": _sum(totals, "stored", ("updated", "unchanged")),
             "erased_since": counts["erased_since"],
+            "in_complaint_tier_now": now_in.get(COMPLAINT, 0),
+            "in_review_tier_now": now_in.get(REVIEW, 0),
+            "screened": sum(screening.get(s, 0) for s in SCREENED),
+            "confirmed": screening.get(CONFIRMED, 0),
+            "rejected": screening.get(REJECTED, 0),
+            "disputed": screening.get(DISPUTED, 0),
+            "unsure": screening.get(UNDECIDED, 0),
+            "complaint_tier_not_screened": screening.get(AUTO, 0),
+            "review_tier_not_screened": screening.get(UNSCREENED, 0),
             "in_corpus": counts["in_corpus"],
             "exported": len(rows),
         },
         "reasons": {"terms_of_service": reasons("tos"), "relevance": reasons("relevance"),
                     "language": reasons("language")},
         "copies_in_database": {"exact": counts["exact_copies"], "near": counts["near_copies"]},
-        "screening": {"models": reasons(MODEL_STAGE), "tiers_exported": list(tiers),
+        "screening": {"models": reasons(MODEL_STAGE), "exported": list(statuses),
+                      "exported_in_words": exported_in_words(statuses),
+                      "reviewers": len(reviewers(database)),
+                      "study_model": None if study is None else _study_summary(study[1]),
                       "first_pass": "a companion text with a bias word, a discrimination type's term or an "
                                     "identity term (keywords.yaml)",
                       "model": "logistic regression over hashed n-grams and lexicon cues, trained on labelled real "
-                               "posts (labels/README.md); the tiers' thresholds are in keywords.yaml"},
+                               "posts (labels/README.md); the tiers' thresholds are in keywords.yaml",
+                      "status_rule": "confirmed: a reviewer said complaint and none said not; rejected: a reviewer "
+                                     "said not and none said complaint; disputed: reviewers disagree; auto: the "
+                                     "complaint tier, not screened"},
         "sample": None if options.sample is None else {
             "size": len(rows), "asked": options.sample, "from": available, "seed": options.seed,
             "stratified_by": options.stratify},
@@ -88,6 +118,24 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
         "counting": "found, excluded, not relevant, not in language and kept are summed over all runs: a post "
                     "seen in two runs counts twice there; stored_new, in_corpus and exported count posts once.",
     }
+
+
+SCREENED = (CONFIRMED, REJECTED, DISPUTED, UNDECIDED)  # statuses of posts a person has screened
+IN_WORDS = {CONFIRMED: "posts a reviewer confirmed as complaints", AUTO: "complaint-tier posts nobody screened",
+            UNSCREENED: "review-tier posts nobody screened", UNDECIDED: "posts a reviewer was unsure of"}
+
+
+def exported_in_words(statuses: Sequence[str]) -> str:
+    """What an export of these screening statuses holds, for a methods section."""
+    words = [IN_WORDS[status] for status in statuses if status in IN_WORDS]
+    if len(words) == 1:
+        return "only " + words[0]
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _study_summary(card: dict[str, Any]) -> dict[str, Any]:
+    return {"version": card.get("version"), "complaints": card.get("complaints"),
+            "not_complaints": card.get("not_complaints"), "comparison": card.get("comparison")}
 
 
 def methods_paragraph(manifest: dict[str, Any]) -> str:
@@ -114,8 +162,17 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
         + (f"; {flow['erased_since']} posts later deleted on their platforms were removed" if flow["erased_since"] else "")
         + ".",
     ]
-    exported = manifest["screening"]["tiers_exported"]
-    parts.append(f"The export holds the {' and '.join(exported)} tier{'s' if len(exported) > 1 else ''}.")
+    if flow["screened"]:
+        study = manifest["screening"]["study_model"]
+        parts.append(
+            f"{manifest['screening']['reviewers']} reviewer(s) screened {flow['screened']} posts, the review tier first "
+            f"and in the order the model ranked them"
+            + (f", the model refitted on their decisions as they went (the last fit on {study['complaints']} "
+               f"complaints and {study['not_complaints']} other posts)" if study else "")
+            + f": {flow['confirmed']} were confirmed as complaints, {flow['rejected']} rejected, "
+            f"{flow['disputed']} disputed between reviewers and {flow['unsure']} left unsure; "
+            f"{flow['complaint_tier_not_screened']} posts of the complaint tier were not screened.")
+    parts.append(f"The export holds {manifest['screening']['exported_in_words']}.")
     sample = manifest["sample"]
     if sample:
         parts.append(f"A sample of {sample['size']} posts was drawn with seed {sample['seed']}"

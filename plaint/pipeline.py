@@ -20,6 +20,7 @@ from plaint.config import Config
 from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.post import Author, Post
 from plaint.queries import Query
+from plaint.rescore import stored_model
 from plaint.sorting import Outcome, Sorter
 from plaint.storage.database import StorageError
 from plaint.storage.store import Annotations, CountKey, Store
@@ -85,7 +86,10 @@ class Pipeline:
         self.batch_size = batch_size
         self.import_batch_size = import_batch_size
         self.progress = progress or NoProgress()
-        self.sorter = Sorter(config)
+        # The study model, when this database's decisions have taught one (plaint rescore, the
+        # review page), scores new posts as it scored the stored ones.
+        self.model = stored_model(store.database)
+        self.sorter = Sorter(config, model=self.model)
         # Worker processes for large imports (0: none). `plaint import` uses one per core;
         # a script that asks for more must start under `if __name__ == "__main__":`, as any
         # program whose multiprocessing workers re-import its main module.
@@ -221,7 +225,7 @@ class Pipeline:
         results = 0
         newest: datetime | None = None
         if self._pool is None:
-            self._pool = WorkerPool(self.config, self.workers)
+            self._pool = WorkerPool(self.config, self.workers, self.model)
         for sorted_block in self._pool.sort(collector.mapper, collector.blocks(query), batch.platform):
             collector.absorb(sorted_block.mapped)
             results += sorted_block.posts

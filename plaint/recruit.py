@@ -1,5 +1,10 @@
 """Candidate participants: the authors of kept posts whom the study may invite to an interview.
 
+Which posts make their authors candidates follows the screening (storage/screenings.py): by
+default posts a person confirmed and complaint-tier posts nobody screened yet; a rejected or
+disputed post never does. A confirmed post lends its author the codes its reviewers confirmed,
+otherwise the lexicons' suggestions.
+
 Never listed: posts without an author (TikTok comments), authors marked do-not-contact (even
 after a purge: the list keeps their keyed pseudonym), authors whose post was deleted or hidden on
 the platform, authors of a locked thread (its moderators closed it), and authors who stated they
@@ -14,7 +19,6 @@ from typing import Any
 
 from plaint.config import STRATEGY_CODES, TYPE_CODES
 from plaint.errors import PlaintError
-from plaint.post import COMPLAINT
 from plaint.pseudonym import Pseudonymiser
 from plaint.sampling import sample
 from plaint.storage.contacts import (
@@ -26,6 +30,7 @@ from plaint.storage.contacts import (
 )
 from plaint.storage.database import Database
 from plaint.storage.readout import authors_with_posts
+from plaint.storage.screenings import CONFIRMED, DEFAULT
 
 STATUSES = ("new", "invited", "replied", "agreed", "declined", DO_NOT_CONTACT)
 STRATIFY = ("platform", "type")
@@ -40,7 +45,7 @@ class CandidateFilter:
     strategies: tuple[str, ...] = ()
     min_posts: int = 1
     since: datetime | None = None
-    tiers: tuple[str, ...] = (COMPLAINT,)  # posts of these screening tiers make their authors candidates
+    statuses: tuple[str, ...] = DEFAULT  # posts of these screening statuses make their authors candidates
 
     def __post_init__(self) -> None:
         for value, codes, what in ((self.types, TYPE_CODES, "type"), (self.strategies, STRATEGY_CODES, "strategy")):
@@ -75,13 +80,16 @@ def list_candidates(database: Database, pseudonym: Pseudonymiser,
     """One row per contactable author matching `where`, most posts first."""
     blocked = do_not_contact_keys(database)
     candidates = []
-    for author, posts in authors_with_posts(database, where.tiers):
+    for author, screened_posts in authors_with_posts(database, where.statuses):
+        posts = [post for post, _ in screened_posts]
         if (author.stated_minor or author.deleted_content or author.contact_status == DO_NOT_CONTACT
                 or any(post.no_contact for post in posts)
                 or pseudonym.author(author.platform, author.handle) in blocked):
             continue
-        types = sorted({c for p in posts for c in p.types}, key=TYPE_CODES.index)
-        strategies = sorted({c for p in posts for c in p.strategies}, key=STRATEGY_CODES.index)
+        codes = [(s.types, s.strategies) if s.status == CONFIRMED else (p.types, p.strategies)
+                 for p, s in screened_posts]
+        types = sorted({c for chosen, _ in codes for c in chosen}, key=TYPE_CODES.index)
+        strategies = sorted({c for _, chosen in codes for c in chosen}, key=STRATEGY_CODES.index)
         dates = sorted(p.created_at for p in posts if p.created_at)
         if not _matches(where, author.platform, len(posts), types, strategies, dates):
             continue

@@ -31,6 +31,15 @@ STAGE_LABELS = {
 }
 
 
+COMPARISON_COLUMNS = ("model", "auc", "average_precision", "recall_complaint_tier", "precision_complaint_tier",
+                      "recall_kept_tiers")
+
+
+def comparison_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    """The study model's and the shipped model's measures (screening/study.py), a row each."""
+    return [{"model": name, **comparison[name]} for name in ("study", "shipped")]
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

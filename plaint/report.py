@@ -16,23 +16,27 @@ from typing import Any
 from plaint import __version__
 from plaint.config import TYPE_CODES
 from plaint.filters.relevance import TIER_STAGE
+from plaint.manifest import SCREENED, exported_in_words
 from plaint.post import COMPLAINT, REVIEW
 from plaint.storage.database import Database
 from plaint.storage.readout import corpus, corpus_counts, stage_totals
+from plaint.storage.screenings import CONFIRMED, DEFAULT, status_counts
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f")
 
 
-def build_report(database: Database, tiers: Sequence[str] = (COMPLAINT,)) -> dict[str, Any]:
-    """The flow over all runs, and the types and months of the corpus's posts of these tiers."""
+def build_report(database: Database, statuses: Sequence[str] = DEFAULT) -> dict[str, Any]:
+    """The flow over all runs, and the types and months of the corpus's posts of these screening
+    statuses (a confirmed post counted under its confirmed types)."""
     totals = stage_totals(database)
-    counts = corpus_counts(database, tiers)
+    counts = corpus_counts(database, statuses)
+    screening = status_counts(database)
     by_type: Counter[tuple[str, str]] = Counter()
     by_month: Counter[tuple[str, str]] = Counter()
     platforms: set[str] = set()
-    for row, _ in corpus(database, tiers):
+    for row, _, screened in corpus(database, statuses):
         platforms.add(row.platform)
-        for code in row.types:
+        for code in (screened.types if screened.status == CONFIRMED else row.types):
             by_type[(code, row.platform)] += 1
         if row.created_at:
             by_month[(row.created_at.strftime("%Y-%m"), row.platform)] += 1
@@ -46,7 +50,7 @@ def build_report(database: Database, tiers: Sequence[str] = (COMPLAINT,)) -> dic
     tier = {name: n for (s, name), n in totals.items() if s == TIER_STAGE}
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "tiers": list(tiers),
+        "statuses": list(statuses),
         "flow": [
             ("found", found),
             ("within terms of service", after_tos),
@@ -54,8 +58,9 @@ def build_report(database: Database, tiers: Sequence[str] = (COMPLAINT,)) -> dic
             ("scored into the complaint tier", tier.get(COMPLAINT, 0)),
             ("scored into the review tier", tier.get(REVIEW, 0)),
             ("in the study's languages (kept)", relevant - stage("language")),
-            (f"in the corpus now ({' and '.join(tiers)} tier{'s' if len(tiers) > 1 else ''}, each text once)",
-             counts["in_corpus"]),
+            ("screened by a person", sum(screening.get(s, 0) for s in SCREENED)),
+            ("confirmed as complaints", screening.get(CONFIRMED, 0)),
+            (f"in the corpus now ({exported_in_words(statuses)}, each text once)", counts["in_corpus"]),
         ],
         "platforms": sorted(platforms),
         "types": [{"type": code, **{p: by_type[(code, p)] for p in sorted(platforms)},

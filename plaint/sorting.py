@@ -17,6 +17,7 @@ from plaint.filters.language import LanguageDetector, LanguageFilter
 from plaint.filters.relevance import RelevanceFilter, Screen
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
 from plaint.post import Annotations, Post
+from plaint.screening.model import Scorer
 from plaint.storage.dedup import TextIdentity
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
@@ -48,9 +49,11 @@ class Sorter:
     The pipeline sorts in-process; an import's worker processes each have their own Sorter,
     which also computes a kept post's copy identity there, away from the one process that writes."""
 
-    def __init__(self, config: Config, identities: bool = False) -> None:
+    def __init__(self, config: Config, identities: bool = False, model: Scorer | None = None) -> None:
+        """`model`: what scores posts (default: the shipped model; a run on a database with a
+        study model passes that)."""
         self.detector = LanguageDetector()
-        self.screen = Screen(config)
+        self.screen = Screen(config, model)
         self.filters = build_filters(config, self.detector, self.screen)
         self.identities = identities
 

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from plaint.config import Config
+from plaint.screening.model import Scorer
 from plaint.sorting import Outcome, Sorter
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
@@ -61,13 +62,13 @@ class SortedBlock:
     peak_memory_kb: int  # the worker's own peak resident memory so far (ru_maxrss: kB on Linux)
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, model: Scorer | None = None) -> None:
     global _sorter
     # Ctrl-C reaches the whole process group: the main process decides how to stop, not workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The one process that writes is what an import waits for: workers yield the cores to it.
     os.nice(WORKER_NICENESS)
-    _sorter = Sorter(config, identities=True)
+    _sorter = Sorter(config, identities=True, model=model)
     gc.freeze()  # the filter chain lives as long as the worker: no collection need look at it
     gc.set_threshold(*BULK_GC_THRESHOLDS)
 
@@ -110,7 +111,7 @@ class WorkerPool:
     """A pool of processes sorting blocks, for the large files of one run (starting one costs
     about a quarter of a second)."""
 
-    def __init__(self, config: Config, workers: int) -> None:
+    def __init__(self, config: Config, workers: int, model: Scorer | None = None) -> None:
         # Not fork: a forked worker would inherit the run lock's descriptor and, if this process
         # were killed, live on holding it. A fork server's workers share nothing but their pipes,
         # end when this process does, and still start in milliseconds once plaint is imported.
@@ -118,7 +119,7 @@ class WorkerPool:
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
             context.set_forkserver_preload(["plaint.workers"])
-        self._pool = context.Pool(workers, _start_worker, (config,))
+        self._pool = context.Pool(workers, _start_worker, (config, model))
         self._window = 2 * workers + 1  # blocks in flight: enough to keep every worker busy
 
     def sort(self, mapper: Any, blocks: Iterator[Any], source: str) -> Iterator[SortedBlock]:

@@ -156,7 +156,10 @@ def test_the_manifest_counts_equal_the_database(scraped: Store, tmp_path: Path) 
             "seen_again": total("stored", "updated", "unchanged"), "erased_since": 0, "in_corpus": in_corpus,
             "exported": 10}
     flow = manifest["flow"]
-    assert flow == expected
+    assert flow == {**expected, "in_complaint_tier_now": in_corpus, "in_review_tier_now": 1,
+                    # Nobody has screened the demo's posts: every complaint-tier post is there unscreened.
+                    "screened": 0, "confirmed": 0, "rejected": 0, "disputed": 0, "unsure": 0,
+                    "complaint_tier_not_screened": in_corpus, "review_tier_not_screened": 1}
     # Two runs of the demo's 21 posts, one of them in the review tier.
     assert flow["found"] == 42 and flow["stored_new"] == 11 and flow["seen_again"] == 12
     assert flow["scored_review_tier"] == 2 and in_corpus == 10
@@ -166,7 +169,7 @@ def test_the_manifest_counts_equal_the_database(scraped: Store, tmp_path: Path) 
     assert "1,000 items" in manifest["limits"]["reddit_api"]
     paragraph = result.manifest_md.read_text(encoding="utf-8")
     assert "Of 42 records found" in paragraph and "The corpus holds 10 posts" in paragraph
-    assert "2 in the review tier" in paragraph and "The export holds the complaint tier" in paragraph
+    assert "2 in the review tier" in paragraph and "The export holds posts a reviewer confirmed as complaints and complaint-tier posts nobody screened" in paragraph
     assert "keyed pseudonyms" in paragraph
 
 

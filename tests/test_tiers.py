@@ -86,11 +86,11 @@ def test_candidates_and_export_take_the_complaint_tier_unless_asked_for_review(t
     rows = [json.loads(line) for line in (tmp_path / "complaints.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["tier"], r["relevance_score"] > 0.2) for r in rows] == [("complaint", True)]
     manifest = json.loads((tmp_path / "complaints.jsonl.manifest.json").read_text(encoding="utf-8"))
-    assert manifest["screening"]["tiers_exported"] == ["complaint"]
+    assert manifest["screening"]["exported"] == ["confirmed", "auto"]
     assert manifest["flow"]["passed_first_pass"] == 3 and manifest["flow"]["scored_review_tier"] == 1
     assert any(name.startswith(packaged_model().version) for name in manifest["screening"]["models"])
     methods = (tmp_path / "complaints.jsonl.methods.md").read_text(encoding="utf-8")
-    assert "screening model" in methods and "complaint tier" in methods
+    assert "screening model" in methods and "complaint-tier posts nobody screened" in methods
 
     assert run("export", *db, "--out", "all.csv", "--include-review").exit_code == 0
     assert (tmp_path / "all.csv").read_text(encoding="utf-8").count("\n") == 3  # header and two posts

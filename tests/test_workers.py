@@ -84,9 +84,9 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
 
     class RecordedPool(pipeline_module.WorkerPool):
-        def __init__(self, config, workers):  # type: ignore[no-untyped-def]
+        def __init__(self, config, workers, model=None):  # type: ignore[no-untyped-def]
             started.append(workers)
-            super().__init__(config, workers)
+            super().__init__(config, workers, model)
 
     monkeypatch.setattr(pipeline_module, "WorkerPool", RecordedPool)
     return started

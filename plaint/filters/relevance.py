@@ -15,7 +15,7 @@ from plaint.filters import Verdict
 from plaint.filters.tagging import Tagger, Tags
 from plaint.post import COMPLAINT, DROPPED, REVIEW, TIERS, Post
 from plaint.screening.features import lexicon_fingerprint
-from plaint.screening.model import ScreeningModel, packaged_model
+from plaint.screening.model import Scorer, packaged_model
 from plaint.text import normalize_text
 
 BELOW_REVIEW = "screening score below the review tier"
@@ -45,7 +45,7 @@ class Judgement:
 class Screen:
     """The lexicons and the model together; one instance serves a whole run."""
 
-    def __init__(self, config: Config, model: ScreeningModel | None = None) -> None:
+    def __init__(self, config: Config, model: Scorer | None = None) -> None:
         self.tagger = Tagger(config)
         self.model = model or packaged_model()
         self.thresholds: ScreeningSettings = config.screening

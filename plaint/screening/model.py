@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -25,8 +25,39 @@ from plaint.screening.features import CUES, DIMENSIONS, cues, ngrams
 PACKAGED = "screening"  # data/screening.npz and data/screening.json inside this package
 
 
+class Scorer(Protocol):
+    """What scores a post: the shipped model, or the study model stacked on it (study.py)."""
+
+    card: dict[str, Any]
+
+    @property
+    def version(self) -> str: ...
+
+    def score(self, normalized: str, tags: Tags) -> float: ...
+
+
+class Calibrated:
+    """A probability from a model's `linear` score and its `calibration` (slope, offset), for the
+    shipped model and the study model alike."""
+
+    calibration: tuple[float, float]
+
+    def linear(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def score(self, normalized: str, tags: Tags) -> float:
+        """The probability that the text is a complaint of bias; `normalized` is the text in
+        `normalize_text` form, `tags` what the lexicons found in it."""
+        places, counts = ngrams(normalized)
+        return self.score_features(places, counts, cues(tags))
+
+    def score_features(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
+        slope, offset = self.calibration
+        return float(1.0 / (1.0 + np.exp(-(slope * self.linear(places, counts, cue_values) + offset))))
+
+
 @dataclass(frozen=True)
-class ScreeningModel:
+class ScreeningModel(Calibrated):
     """Weights per hashed n-gram (already multiplied by the n-gram's idf), the idf itself (for
     the length normalisation), weights per cue, the intercept, the calibration that turns the
     linear score into a probability (slope, offset: fitted on cross-validated scores of real
@@ -42,16 +73,6 @@ class ScreeningModel:
     @property
     def version(self) -> str:
         return str(self.card.get("version", "unversioned"))
-
-    def score(self, normalized: str, tags: Tags) -> float:
-        """The probability that the text is a complaint of bias; `normalized` is the text in
-        `normalize_text` form, `tags` what the lexicons found in it."""
-        places, counts = ngrams(normalized)
-        return self.score_features(places, counts, cues(tags))
-
-    def score_features(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
-        slope, offset = self.calibration
-        return float(1.0 / (1.0 + np.exp(-(slope * self.linear(places, counts, cue_values) + offset))))
 
     def linear(self, places: np.ndarray, counts: np.ndarray, cue_values: np.ndarray) -> float:
         """The fitted linear score, before calibration."""

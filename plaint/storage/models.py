@@ -1,4 +1,5 @@
-"""The tables: posts, authors, queries, runs and per-run counts (SQLAlchemy 2.0 declarative)."""
+"""The tables: posts, authors, queries, runs and per-run counts, screening decisions and the study's
+model (SQLAlchemy 2.0 declarative)."""
 
 from __future__ import annotations
 
@@ -215,3 +216,34 @@ class RunCountRow(Base):
     stage: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(default=0)
+
+
+class ScreeningRow(Base):
+    """One reviewer's decision on one post (`plaint review`, or a filled spreadsheet): a later
+    decision by the same reviewer replaces theirs. Erasing the post erases the note and codes."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (UniqueConstraint("post_id", "reviewer"), Index("ix_screenings_reviewer", "reviewer", "decided_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    reviewer: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))  # complaint | not | unsure
+    # The codes as the reviewer confirmed them (the lexicons' suggestions, changed or kept).
+    types: Mapped[list[str]] = mapped_column(default=list)
+    strategies: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(16), default="page")  # page | spreadsheet
+
+
+class StudyModelRow(Base):
+    """The screening model fitted on this database's decisions (plaint/screening/study.py): its
+    arrays as a numpy .npz (read with pickling refused) and its card. Only the newest is kept."""
+
+    __tablename__ = "study_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fitted_at: Mapped[datetime]
+    arrays: Mapped[bytes] = mapped_column(LargeBinary)
+    card: Mapped[dict[str, Any]] = mapped_column(default=dict)

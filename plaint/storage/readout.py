@@ -11,21 +11,22 @@ from sqlalchemy.orm import aliased, joinedload
 
 from plaint.storage.database import Database
 from plaint.storage.models import AuthorRow, PostRow, QueryRow, RunCountRow, RunRow
+from plaint.storage.screenings import Screened, confirmed_codes, screened, status_counts, status_expression
 
 UNSCORED = "unscored"  # how stats name the tier of posts stored before the screening model
 
 
-def _in_corpus(tiers: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+def _in_corpus(statuses: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
     """Rows a researcher reads: not erased, each text once (copies point at their original), and,
-    when `tiers` are named, in one of them (posts stored before the screening model have none)."""
+    when `statuses` are named, of one of these screening statuses (storage/screenings.py)."""
     live = PostRow.tombstoned_at.is_(None) & PostRow.duplicate_of.is_(None)
-    return live if tiers is None else live & PostRow.tier.in_(tiers)
+    return live if statuses is None else live & status_expression().in_(statuses)
 
 
-def corpus(database: Database, tiers: Sequence[str] | None = None
-           ) -> Iterator[tuple[PostRow, list[tuple[str, str]]]]:
-    """Every post of the corpus (of these tiers) in a stable order, with the (platform, native
-    id) of its copies."""
+def corpus(database: Database, statuses: Sequence[str] | None = None
+           ) -> Iterator[tuple[PostRow, list[tuple[str, str]], Screened]]:
+    """Every post of the corpus (of these screening statuses) in a stable order, with the
+    (platform, native id) of its copies and its screening."""
     with database.session() as session:
         copies: dict[int, list[tuple[str, str]]] = {}
         for original, platform, native_id in session.execute(
@@ -33,11 +34,12 @@ def corpus(database: Database, tiers: Sequence[str] | None = None
                 .where(PostRow.duplicate_of.is_not(None), PostRow.tombstoned_at.is_(None))
                 .order_by(PostRow.id)):
             copies.setdefault(original, []).append((platform, native_id))
-        query = (select(PostRow).where(_in_corpus(tiers)).options(joinedload(PostRow.author))
+        codes = confirmed_codes(session)
+        query = (select(PostRow, status_expression()).where(_in_corpus(statuses)).options(joinedload(PostRow.author))
                  .order_by(PostRow.platform, PostRow.created_at, PostRow.id)
                  .execution_options(yield_per=500))
-        for row in session.scalars(query):
-            yield row, copies.get(row.id, [])
+        for row, status in session.execute(query):
+            yield row, copies.get(row.id, []), screened(status, codes, row.id)
 
 
 def copies(database: Database) -> list[dict[str, Any]]:
@@ -56,17 +58,19 @@ def copies(database: Database) -> list[dict[str, Any]]:
         } for copy, first in session.execute(query)]
 
 
-def authors_with_posts(database: Database, tiers: Sequence[str] | None = None
-                       ) -> list[tuple[AuthorRow, list[PostRow]]]:
+def authors_with_posts(database: Database, statuses: Sequence[str] | None = None
+                       ) -> list[tuple[AuthorRow, list[tuple[PostRow, Screened]]]]:
     """Each author with their posts in the corpus (erased posts and copies left out; only posts
-    of these tiers, when named)."""
+    of these screening statuses, when named), each with its screening."""
     with database.session() as session:
-        rows = session.scalars(select(PostRow).where(_in_corpus(tiers), PostRow.author_id.is_not(None))
+        codes = confirmed_codes(session)
+        rows = session.execute(select(PostRow, status_expression())
+                               .where(_in_corpus(statuses), PostRow.author_id.is_not(None))
                                .options(joinedload(PostRow.author)).order_by(PostRow.id))
-        grouped: dict[int, tuple[AuthorRow, list[PostRow]]] = {}
-        for row in rows:
+        grouped: dict[int, tuple[AuthorRow, list[tuple[PostRow, Screened]]]] = {}
+        for row, status in rows:
             assert row.author is not None
-            grouped.setdefault(row.author.id, (row.author, []))[1].append(row)
+            grouped.setdefault(row.author.id, (row.author, []))[1].append((row, screened(status, codes, row.id)))
         return list(grouped.values())
 
 
@@ -82,13 +86,12 @@ def stats(database: Database) -> dict[str, Any]:
         types: Counter[str] = Counter()
         for (codes,) in session.execute(select(PostRow.types).where(_in_corpus())):
             types.update(codes or [])
-        tiers = {tier or UNSCORED: n for tier, n in session.execute(
-            select(PostRow.tier, func.count()).where(_in_corpus()).group_by(PostRow.tier))}
         return {
             "posts": sum(by_platform.values()),
             "by_platform": [{"platform": p, "kind": k, "posts": n} for (p, k), n in sorted(by_platform.items())],
             "types": dict(types.most_common()),
-            "tiers": dict(sorted(tiers.items())),
+            "tiers": dict(sorted(tier_counts(database).items())),
+            "screening": status_counts(database),
             "copies": copies or 0,
             "erased": erased or 0,
             "authors": authors or 0,
@@ -122,13 +125,13 @@ def stage_totals(database: Database) -> dict[tuple[str, str], int]:
             .group_by(RunCountRow.stage, RunCountRow.outcome))}
 
 
-def provenance(database: Database, tiers: Sequence[str] | None = None) -> dict[str, Any]:
-    """Runs, queries and routes behind the stored posts (of these tiers), and the limits the runs
-    reported."""
+def provenance(database: Database, statuses: Sequence[str] | None = None) -> dict[str, Any]:
+    """Runs, queries and routes behind the stored posts (of these screening statuses), and the
+    limits the runs reported."""
     with database.session() as session:
         runs = session.scalars(select(RunRow).order_by(RunRow.id)).all()
         queries = session.scalars(select(QueryRow).order_by(QueryRow.platform, QueryRow.id)).all()
-        routes = session.execute(select(PostRow.platform, PostRow.route, func.count()).where(_in_corpus(tiers))
+        routes = session.execute(select(PostRow.platform, PostRow.route, func.count()).where(_in_corpus(statuses))
                                  .group_by(PostRow.platform, PostRow.route)).all()
         return {
             "runs": len(runs),
@@ -142,14 +145,21 @@ def provenance(database: Database, tiers: Sequence[str] | None = None) -> dict[s
         }
 
 
-def corpus_counts(database: Database, tiers: Sequence[str] | None = None) -> dict[str, int]:
+def tier_counts(database: Database) -> dict[str, int]:
+    """Posts of the corpus (not erased, each text once) per tier as they are scored now."""
+    with database.session() as session:
+        return {tier or UNSCORED: int(n) for tier, n in session.execute(
+            select(PostRow.tier, func.count()).where(_in_corpus()).group_by(PostRow.tier))}
+
+
+def corpus_counts(database: Database, statuses: Sequence[str] | None = None) -> dict[str, int]:
     with database.session() as session:
         def count(*where):  # type: ignore[no-untyped-def]
             return int(session.scalar(select(func.count()).select_from(PostRow).where(*where)) or 0)
 
         live = PostRow.tombstoned_at.is_(None)
         return {
-            "in_corpus": count(_in_corpus(tiers)),
+            "in_corpus": count(_in_corpus(statuses)),
             "exact_copies": count(live, PostRow.duplicate_kind == "exact"),
             "near_copies": count(live, PostRow.duplicate_kind == "near"),
             "erased_since": count(PostRow.tombstoned_at.is_not(None)),

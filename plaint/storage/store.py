@@ -37,6 +37,7 @@ from plaint.storage.models import (
     RunCountRow,
     RunRow,
 )
+from plaint.storage.screenings import erase_screenings
 
 CountKey = tuple[str, str, str]  # (source: a platform or an imported file, stage, outcome)
 
@@ -415,7 +416,8 @@ def _new_row(post: Post, notes: Annotations, author_id: int | None, text_hash: s
 
 
 def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
-    """Remove a post's content and authorship, keeping only its key and the date.
+    """Remove a post's content and authorship, keeping only its key and the date; its screenings
+    keep their decisions but lose their notes and codes.
 
     Copies of it that are still public become their own original: the first one found takes
     its place (and is returned), and the others point at that one.
@@ -432,4 +434,5 @@ def erase(session: Session, row: PostRow, now: datetime) -> PostRow | None:
     row.terms, row.types, row.strategies, row.text_hash = {}, [], [], None
     row.tier, row.relevance_score = None, None
     row.duplicate_of, row.duplicate_kind, row.similarity = None, None, None
+    erase_screenings(session, row.id)
     return copies[0] if copies else None

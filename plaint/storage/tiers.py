@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from plaint.storage import chunks
 from plaint.storage.database import Database
 from plaint.storage.models import PostRow
 
@@ -36,6 +37,18 @@ def stored_texts(database: Database, batch: int = 500) -> Iterator[list[StoredTe
             return
         yield [StoredText(*row) for row in rows]
         last = rows[-1][0]
+
+
+def texts_of(database: Database, ids: Sequence[int]) -> list[StoredText]:
+    """The stored posts with these ids that are not erased, in id order (the posts the study
+    model is fitted on)."""
+    found: list[StoredText] = []
+    with database.session() as session:
+        for chunk in chunks(sorted(set(ids))):
+            found.extend(StoredText(*row) for row in session.execute(
+                select(PostRow.id, PostRow.platform, PostRow.community, PostRow.title, PostRow.text, PostRow.tier)
+                .where(PostRow.tombstoned_at.is_(None), PostRow.id.in_(chunk))))
+    return sorted(found, key=lambda text: text.id)
 
 
 def save_tiers(database: Database, updates: Sequence[dict[str, Any]]) -> None:
