@@ -46,6 +46,14 @@ class Pseudonymiser:
         """`p_…`: a stable id for a post that does not lead back to it."""
         return self("p", platform, native_id)
 
+    @property
+    def check(self) -> str:
+        """What the key gives for a fixed text: the same key, the same check. Lists kept by
+        pseudonym (do-not-contact, forgotten authors) store it, so that a key that is not theirs is
+        refused rather than silently recognising no one on them. (The text is the one the
+        forgotten-authors list was first checked with.)"""
+        return self("k", "plaint forgotten authors")
+
 
 def load_pseudonymiser() -> Pseudonymiser:
     """The secret from `$PLAINT_SECRET`, else the key file (`$PLAINT_KEY_FILE` or ~/.config/plaint)."""

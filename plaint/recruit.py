@@ -78,7 +78,7 @@ class Candidate:
 def list_candidates(database: Database, pseudonym: Pseudonymiser,
                     where: CandidateFilter = CandidateFilter()) -> list[Candidate]:
     """One row per contactable author matching `where`, most posts first."""
-    blocked = do_not_contact_keys(database)
+    blocked = do_not_contact_keys(database, pseudonym.check)
     candidates = []
     for author, screened_posts in authors_with_posts(database, where.statuses):
         posts = [post for post, _ in screened_posts]
@@ -133,7 +133,7 @@ def set_contact_status(database: Database, pseudonym: Pseudonymiser, author: str
     if status not in STATUSES:
         raise PlaintError(f"status {status!r}: use one of {', '.join(STATUSES)}")
     author_id, platform, handle = _named_author(database, author, unstored=status == DO_NOT_CONTACT)
-    record_status(database, author_id, pseudonym.author(platform, handle), status, note)
+    record_status(database, author_id, pseudonym.author(platform, handle), status, note, pseudonym.check)
     return platform, handle
 
 

@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 from sqlalchemy import delete, select
 
-from plaint.errors import PlaintError
+from plaint.errors import ConfigError, PlaintError
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import (
@@ -139,6 +139,18 @@ def test_do_not_contact_survives_a_purge_and_a_new_sighting(filled: Store) -> No
     keep(filled, "weibo", (post("m2", "later_person", "AI男友说我胖，我很生气，给它打了一星", 29, platform="weibo"),
                            Kept("zh", ["appearance"])))
     assert "later_person" not in handles(filled)
+
+
+def test_do_not_contact_under_another_key_is_refused_not_ignored(filled: Store, monkeypatch) -> None:
+    """Do-not-contact is forever: read with a key that is not the list's, nobody on it would be
+    recognised, so listing candidates is refused rather than listing them again."""
+    set_contact_status(filled.database, load_pseudonymiser(), "reddit:alice_writes", "do-not-contact")
+    assert "alice_writes" not in handles(filled)
+    monkeypatch.setenv("PLAINT_SECRET", "another-secret-of-enough-length")
+    with pytest.raises(ConfigError, match="do-not-contact list under another pseudonym key"):
+        list_candidates(filled.database, load_pseudonymiser())
+    monkeypatch.delenv("PLAINT_SECRET")
+    assert "alice_writes" not in handles(filled)  # the list's own key: listed as before, and she is not
 
 
 def test_candidate_samples_are_reproducible_and_stratified(filled: Store) -> None:

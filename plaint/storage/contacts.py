@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from plaint.errors import ConfigError
 from plaint.storage.database import Database
 from plaint.storage.models import AuthorRow, ContactEventRow, DoNotContactRow
 
@@ -26,21 +27,22 @@ def find_authors(database: Database, platform: str | None, handle: str) -> list[
 
 
 def record_status(database: Database, author_id: int | None, author_key: str, status: str,
-                  note: str | None) -> None:
+                  note: str | None, key_check: str | None = None) -> None:
     """Set the status (if the author is stored) and log it, in one transaction."""
     with database.session() as session, session.begin():
         if author_id is not None:
             session.get_one(AuthorRow, author_id).contact_status = status
-        log_status(session, author_id, author_key, status, note)
+        log_status(session, author_id, author_key, status, note, key_check)
 
 
-def log_status(session: Session, author_id: int | None, author_key: str, status: str, note: str | None) -> None:
-    """Append to the author's history; for do-not-contact, add the keyed pseudonym to the list
-    that no purge removes."""
+def log_status(session: Session, author_id: int | None, author_key: str, status: str, note: str | None,
+               key_check: str | None = None) -> None:
+    """Append to the author's history; for do-not-contact, add the keyed pseudonym (and the
+    key's check) to the list that no purge removes."""
     now = datetime.now(timezone.utc)
     session.add(ContactEventRow(author_id=author_id, author_key=author_key, status=status, note=note, at=now))
     if status == DO_NOT_CONTACT and session.get(DoNotContactRow, author_key) is None:
-        session.add(DoNotContactRow(author_key=author_key, added_at=now))
+        session.add(DoNotContactRow(author_key=author_key, added_at=now, key_check=key_check))
 
 
 def history(database: Database, author_key: str) -> list[dict[str, Any]]:
@@ -50,6 +52,14 @@ def history(database: Database, author_key: str) -> list[dict[str, Any]]:
         return [{"at": e.at.isoformat(), "status": e.status, "note": e.note} for e in events]
 
 
-def do_not_contact_keys(database: Database) -> set[str]:
+def do_not_contact_keys(database: Database, key_check: str) -> set[str]:
+    """The list, read with a key whose check is `key_check`. A list made with another key would
+    recognise no one on it, and do-not-contact is forever: that is refused, never ignored."""
     with database.session() as session:
+        other = session.scalar(select(func.count()).select_from(DoNotContactRow).where(
+            DoNotContactRow.key_check.is_not(None), DoNotContactRow.key_check != key_check))
+        if other:
+            raise ConfigError(f"{other} author(s) are on the do-not-contact list under another pseudonym key than "
+                              "this one, and would not be recognised; nobody is listed. Set PLAINT_SECRET or "
+                              "PLAINT_KEY_FILE to the key they were listed with")
         return set(session.scalars(select(DoNotContactRow.author_key)))

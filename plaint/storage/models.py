@@ -146,6 +146,9 @@ class DoNotContactRow(Base):
 
     author_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     added_at: Mapped[datetime]
+    # The pseudonym key's check (Pseudonymiser.check) when the author was listed; None for rows
+    # listed before plaint kept it.
+    key_check: Mapped[str | None] = mapped_column(String(64))
 
 
 class ForgottenAuthorRow(Base):

@@ -295,7 +295,7 @@ class Store:
                     row.author = None
                 session.execute(update(ContactEventRow).where(ContactEventRow.author_id == author_id)
                                 .values(author_id=None))
-            log_status(session, None, key, DO_NOT_CONTACT, note)
+            log_status(session, None, key, DO_NOT_CONTACT, note, pseudonym.check)
             remember(session, pseudonym, platform, handle, now)
             session.flush()
             if author_id is not None:
