@@ -1,5 +1,6 @@
-"""The benchmark's input (bench/synthetic.py) is what plaint imports as the formats it imitates:
-a benchmark that drifted from the formats would measure nothing. Built-in vocabulary only, so the test needs nothing outside the repository."""
+"""The benchmark's input (bench/synthetic.py) is what plaint imports as the formats it imitates,
+and the floor reads the same files: a benchmark that drifted from the formats would measure
+nothing. Built-in vocabulary only, so the test needs nothing outside the repository."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from plaint.storage.models import PostRow
 from plaint.storage.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import pipeline as bench  # noqa: E402
 import synthetic  # noqa: E402
 
 EXPECTED = {
@@ -43,6 +45,7 @@ def test_each_format_imports_as_the_format_it_imitates(fmt: str, model, store: S
     assert all(r.info["bad"] == 0 for r in summary.platforms.values())
     stored = _stored(store)
     assert facts.planted and len(set(facts.planted) & stored) >= 0.8 * len(facts.planted)
+    assert bench.floor(fmt, facts.files, tmp_path / "floor.db")["posts"] == 1200
 
 
 def _stored(store: Store) -> set[str]:
