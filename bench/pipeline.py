@@ -249,6 +249,7 @@ def child(phase: str, fmt: str, sources: list[Path], database: Path, workers: in
         sampler.sample()
     result["cpu"] = {"writer" if phase == "plaint" else "floor": round(_cpu_seconds() - sampler.own_cpu, 2),
                      **sampler.by_role()}
+    result["sampler_cpu"] = round(sampler.own_cpu, 2)
     result["peak_mb"] = _peak_resident_kb() / 1024
     result["all_processes_mb"] = sampler.peak_kb / 1024
     print(json.dumps(result))
@@ -274,7 +275,7 @@ def run_phase(phase: str, fmt: str, sources: list[Path], workdir: Path, workers:
     busy, wall = _machine_busy() - busy, time.perf_counter() - started
     result = json.loads(output.stdout.strip().splitlines()[-1])
     result["database"] = str(database)
-    ours = sum(v if isinstance(v, float) else sum(v) for v in result["cpu"].values())
+    ours = result["sampler_cpu"] + sum(v if isinstance(v, float) else sum(v) for v in result["cpu"].values())
     result["others_share"] = max(0.0, busy - ours) / (wall * len(os.sched_getaffinity(0)))
     return result
 
