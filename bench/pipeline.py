@@ -13,13 +13,15 @@ there), then measures, each in a fresh process so its memory and CPU are its own
 and prints posts per second and their ratio, CPU seconds of every process (the writing process,
 each worker), peak memory of all of the import's processes together (PSS), langdetect calls,
 what each filter dropped, and how many of the planted complaints plaint kept. Generated files
-are kept in --workdir and reused by a later run with the same format, size, seed and corpus.
+are kept in --workdir and reused by a later run with the same format, size, seed, generator and
+corpus.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import resource
@@ -283,16 +285,20 @@ def run_phase(phase: str, fmt: str, sources: list[Path], workdir: Path, workers:
 # The benchmark file ------------------------------------------------------------------------------
 
 def benchmark_files(fmt: str, count: int, seed: int, corpus: Path | None, workdir: Path) -> synthetic.Facts:
-    """The files for this format, size, seed and corpus: written now, or by an earlier run."""
-    wild = corpus is not None and corpus.is_dir() and any(corpus.glob("*.jsonl"))
-    folder = workdir / f"{fmt}-{count}-seed{seed}-{'wild' if wild else 'built-in'}"
+    """The files for this format, size, seed and corpus: written now, or by an earlier run of
+    the same generator on the same corpus (their fingerprint names the folder)."""
+    files = sorted(corpus.glob("*.jsonl")) if corpus is not None and corpus.is_dir() else []
+    fingerprint = hashlib.sha1(Path(synthetic.__file__).read_bytes())
+    for path in files:
+        fingerprint.update(f"{path.name}:{path.stat().st_size}".encode())
+    folder = workdir / f"{fmt}-{count}-seed{seed}-{'wild' if files else 'built-in'}-{fingerprint.hexdigest()[:10]}"
     facts_path = folder / "facts.json"
     if facts_path.exists():
         saved = json.loads(facts_path.read_text())
         if all(Path(f).exists() for f in saved["files"]):
             return synthetic.Facts(**{**saved, "files": [Path(f) for f in saved["files"]]})
     started = time.perf_counter()
-    model = synthetic.TextModel.load(corpus if wild else None)
+    model = synthetic.TextModel.load(corpus if files else None)
     facts = synthetic.write(fmt, folder, count, seed, model)
     facts_path.write_text(json.dumps(facts.to_json()))
     size = sum(p.stat().st_size for p in facts.files)
