@@ -89,8 +89,8 @@ class ScreeningSettings:
     """Where the screening model's score puts a post that passed the lexicon's first pass: at or
     above `complaint`, the complaint tier; at or above `review`, the review tier; below, dropped."""
 
-    complaint: float = 0.227
-    review: float = 0.0034
+    complaint: float = 0.2429
+    review: float = 0.0033
 
 
 @dataclass(frozen=True)
