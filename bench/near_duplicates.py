@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from synthetic import posts, similar_posts
@@ -62,7 +62,7 @@ TextIdentity.of = classmethod(_timed_identity)  # type: ignore[method-assign, as
 def as_post(item: dict) -> Post:
     return Post(platform=item["platform"], native_id=item["id"], kind=Kind.POST, provenance=Provenance("import"),
                 text=item["text"], author=Author(item["platform"], item["author"]),
-                created_at=datetime.fromtimestamp(item["created_utc"], tz=timezone.utc),
+                created_at=datetime.fromtimestamp(item["created_utc"], tz=UTC),
                 visibility=Visibility.PUBLIC)
 
 

@@ -43,7 +43,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 WILD = Path(os.environ.get("PLAINT_WILD_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpora" / "wild")
@@ -59,7 +59,7 @@ COMMENT_SHARE = {"reddit-dump": 0.75, "mediacrawler": 0.85}
 SUBMISSION_BODIES = {"removed": 0.14, "deleted": 0.01, "empty": 0.23}
 COMMENT_GONE = {"removed": 0.02, "deleted": 0.02}
 NSFW_SHARE = 0.01
-START = datetime(2024, 8, 1, tzinfo=timezone.utc)
+START = datetime(2024, 8, 1, tzinfo=UTC)
 BEIJING = timezone(timedelta(hours=8))
 SPAN = timedelta(days=626)
 
@@ -1030,8 +1030,7 @@ def posts(count: int, seed: int = 7, relevant_share: float = COMPLAINT_SHARE, re
 
 # The tails that make each of them its own text: random characters and words.
 _TAIL_HANZI = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
-_TAIL_WORDS = ("story scene knight castle dragon coffee rain city night school office train garden music movie "
-               "dinner friend sister brother exam project weekend holiday beach forest winter summer letter").split()
+_TAIL_WORDS = ["story", "scene", "knight", "castle", "dragon", "coffee", "rain", "city", "night", "school", "office", "train", "garden", "music", "movie", "dinner", "friend", "sister", "brother", "exam", "project", "weekend", "holiday", "beach", "forest", "winter", "summer", "letter"]
 
 
 # Complaints written from one template, as a campaign, a bot or a copied form letter makes them:

@@ -8,9 +8,9 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -51,6 +51,7 @@ from plaint.render import (
 )
 from plaint.report import build_report, render_html
 from plaint.rescore import learn_and_rescore
+from plaint.review.queue import QUALITY_SAMPLE, RETRAIN_EVERY, SEED
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
 from plaint.sampling import check_sample
@@ -60,7 +61,6 @@ from plaint.storage.readout import UNSCORED, recent_runs
 from plaint.storage.readout import copies as read_copies
 from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
-from plaint.review.queue import QUALITY_SAMPLE, RETRAIN_EVERY, SEED
 from plaint.storage.screenings import STATUSES, check_reviewer, selection
 from plaint.storage.store import Store
 from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
@@ -111,9 +111,9 @@ def _everything(
 # Exit codes a cron job can act on.
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL, EXIT_NOTHING_RAN, EXIT_INTERRUPTED = 0, 2, 3, 4, 5
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLite file or SQLAlchemy URL "
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file or SQLAlchemy URL "
                                                  "(default: $PLAINT_DB, else ./plaint.db).")]
-KeywordsOption = Annotated[Optional[Path], typer.Option("--keywords", help="keywords.yaml to use "
+KeywordsOption = Annotated[Path | None, typer.Option("--keywords", help="keywords.yaml to use "
                                                         "(default: $PLAINT_KEYWORDS, else ./keywords.yaml, "
                                                         "else the built-in one).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
@@ -179,7 +179,7 @@ def _print_run(summary: RunSummary, as_json: bool) -> None:
         raise typer.Exit(EXIT_INTERRUPTED)
 
 
-LogFileOption = Annotated[Optional[Path], typer.Option("--log-file", help="Append one line per platform "
+LogFileOption = Annotated[Path | None, typer.Option("--log-file", help="Append one line per platform "
                                                        "(or file) with its counts.")]
 
 
@@ -225,7 +225,7 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
 
 @app.command()
 def scrape(
-    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="Only this platform "
+    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="Only this platform "
                                                           "(repeat for more); default: all.")] = None,
     db: DbOption = None,
     keywords: KeywordsOption = None,
@@ -252,20 +252,20 @@ def scrape(
 
 @app.command("import")
 def import_files(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files and folders to import.")] = None,
-    platform: Annotated[Optional[str], typer.Option("--platform", "-p", help="Read the files as this platform's.")] = None,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding (default: UTF-8, or GB18030 "
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files and folders to import.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", "-p", help="Read the files as this platform's.")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: UTF-8, or GB18030 "
                                                     "when the file is not UTF-8).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop a file at its first bad record; store nothing "
                                          "from it.")] = False,
-    template: Annotated[Optional[str], typer.Option("--template", help="Print an empty template (csv or jsonl) "
+    template: Annotated[str | None, typer.Option("--template", help="Print an empty template (csv or jsonl) "
                                                     "for posts gathered by hand, and exit.")] = None,
     db: DbOption = None,
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     log_file: LogFileOption = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=0, help="Processes that read and filter "
+    workers: Annotated[int | None, typer.Option("--workers", min=0, help="Processes that read and filter "
                                                    "files of 4 MB or more (default: one per core; 0: none).")] = None,
 ) -> None:
     """Import captures, exports and posts gathered by hand, through the filters and storage of a scrape.
@@ -310,12 +310,12 @@ def import_files(
 @app.command()
 def add(
     url: Annotated[str, typer.Argument(help="The post's public URL.")],
-    text: Annotated[Optional[str], typer.Option("--text", help="The post's text, when plaint cannot fetch the page.")] = None,
-    author: Annotated[Optional[str], typer.Option("--author", help="The author's handle.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="The post's title.")] = None,
-    created: Annotated[Optional[str], typer.Option("--created", help="When it was posted (ISO 8601; UTC "
+    text: Annotated[str | None, typer.Option("--text", help="The post's text, when plaint cannot fetch the page.")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="The author's handle.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The post's title.")] = None,
+    created: Annotated[str | None, typer.Option("--created", help="When it was posted (ISO 8601; UTC "
                                                    "unless a zone is given).")] = None,
-    platform: Annotated[Optional[str], typer.Option("--platform", "-p", help="The platform, if the URL does "
+    platform: Annotated[str | None, typer.Option("--platform", "-p", help="The platform, if the URL does "
                                                     "not say.")] = None,
     db: DbOption = None,
     keywords: KeywordsOption = None,
@@ -349,7 +349,7 @@ def _moment(value: str | None, option: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
     except ValueError:
         raise _fail(f"{option} {value!r}: write it as 2026-10-02 or 2026-10-02T21:14+08:00") from None
     except OverflowError:
@@ -419,14 +419,14 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, csv or
 def candidates(
     db: DbOption = None,
     fmt: FormatOption = "table",
-    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="Only this platform (repeatable).")] = None,
-    type_: Annotated[Optional[list[str]], typer.Option("--type", "-t", help="Wrote about this discrimination type (repeatable).")] = None,
-    strategy: Annotated[Optional[list[str]], typer.Option("--strategy", "-s", help="Described this alignment strategy (repeatable).")] = None,
+    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="Only this platform (repeatable).")] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="Wrote about this discrimination type (repeatable).")] = None,
+    strategy: Annotated[list[str] | None, typer.Option("--strategy", "-s", help="Described this alignment strategy (repeatable).")] = None,
     min_posts: Annotated[int, typer.Option("--min-posts", help="At least this many kept posts.")] = 1,
-    since: Annotated[Optional[str], typer.Option("--since", help="Posted on or after this date (YYYY-MM-DD).")] = None,
-    sample: Annotated[Optional[int], typer.Option("--sample", help="Draw this many, reproducibly.")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
-    stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Posted on or after this date (YYYY-MM-DD).")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", help="Draw this many, reproducibly.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the sample.")] = None,
+    stratify: Annotated[str | None, typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     include_review: ReviewOption = False,
     confirmed_only: ConfirmedOption = False,
 ) -> None:
@@ -463,9 +463,9 @@ def candidates(
 @app.command()
 def contact(
     author: Annotated[str, typer.Argument(help="platform:handle (or a handle found on one platform only).")],
-    status: Annotated[Optional[str], typer.Argument(help="new, invited, replied, agreed, declined or do-not-contact; "
+    status: Annotated[str | None, typer.Argument(help="new, invited, replied, agreed, declined or do-not-contact; "
                                                     "leave out to show the history.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="A note kept with this change.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note kept with this change.")] = None,
     db: DbOption = None,
     fmt: FormatOption = "table",
 ) -> None:
@@ -549,7 +549,7 @@ def _print_comparison(comparison: dict[str, Any]) -> None:
                      f"posts ({comparison['complaints']} complaints, {comparison['folds']} folds)")
 
 
-ReviewerOption = Annotated[Optional[str], typer.Option("--reviewer", help="Who decides (default: $PLAINT_REVIEWER, "
+ReviewerOption = Annotated[str | None, typer.Option("--reviewer", help="Who decides (default: $PLAINT_REVIEWER, "
                                                   "else your login name).")]
 
 
@@ -623,7 +623,7 @@ def agreement_command(
                                                   "(or --reviewers A B).")],
     db: DbOption = None,
     fmt: FormatOption = "table",
-    extra: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None,
+    extra: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
 ) -> None:
     """Cohen's kappa between two reviewers, for relevance and for each code, on the posts both
     screened, and the posts they disagree on (to discuss; a changed decision replaces one's own).
@@ -654,7 +654,7 @@ def agreement_command(
 
 @app.command()
 def sweep(
-    platform: Annotated[Optional[list[str]], typer.Option("--platform", "-p", help="reddit, tiktok, douban or "
+    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="reddit, tiktok, douban or "
                                                           "tieba (repeatable); default: all four.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -726,10 +726,10 @@ def list_copies(
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .csv, .jsonl or .xlsx.")],
     db: DbOption = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="csv, jsonl or xlsx (default: from --out).")] = None,
-    sample: Annotated[Optional[int], typer.Option("--sample", help="Export this many posts, drawn reproducibly.")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Seed of the sample.")] = None,
-    stratify: Annotated[Optional[str], typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, jsonl or xlsx (default: from --out).")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", help="Export this many posts, drawn reproducibly.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed of the sample.")] = None,
+    stratify: Annotated[str | None, typer.Option("--stratify", help="platform or type: proportional strata.")] = None,
     identified: Annotated[bool, typer.Option("--identified", help="Add URLs and handles (traceable!).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace --out and its manifests if they exist.")] = False,
     include_review: ReviewOption = False,
@@ -737,7 +737,7 @@ def export(
     for_screening: Annotated[bool, typer.Option("--for-screening", help="Write the screening queue instead (.csv "
                                                 "or .xlsx), with empty decision columns for plaint screenings "
                                                 "import.")] = False,
-    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="With --for-screening: leave out the posts "
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="With --for-screening: leave out the posts "
                                                     "this reviewer decided, and fill the reviewer column.")] = None,
     quality_sample: Annotated[int, typer.Option("--quality-sample", min=0, help="With --for-screening: complaint-tier "
                                                 "posts after the review tier, drawn with --seed.")] = QUALITY_SAMPLE,
@@ -784,7 +784,7 @@ def export(
 @app.command()
 def report(
     db: DbOption = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write an HTML page with charts.")] = None,
     include_review: ReviewOption = False,
     confirmed_only: ConfirmedOption = False,
 ) -> None:
@@ -902,7 +902,7 @@ app.add_typer(screenings_app, name="screenings")
 @screenings_app.command("import")
 def screenings_import(
     path: Annotated[Path, typer.Argument(help="The filled sheet (.csv or .xlsx) plaint export --for-screening wrote.")],
-    reviewer: Annotated[Optional[str], typer.Option("--reviewer", help="Who decided, for rows whose reviewer column "
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who decided, for rows whose reviewer column "
                                                     "is empty.")] = None,
     db: DbOption = None,
 ) -> None:

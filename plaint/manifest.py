@@ -4,7 +4,7 @@ methods section can cite (found -> excluded -> kept -> sampled), and what the ro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from plaint import __version__
@@ -62,7 +62,7 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
     return {
         "file": filename,
         "tool": f"plaint {__version__}",
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "platforms": sorted({r["platform"] for r in rows}),
         "routes": origin["routes"],
         "queries": origin["queries"],

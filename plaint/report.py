@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from plaint import __version__
@@ -49,7 +49,7 @@ def build_report(database: Database, statuses: Sequence[str] = DEFAULT) -> dict[
     relevant = after_tos - stage("relevance")
     tier = {name: n for (s, name), n in totals.items() if s == TIER_STAGE}
     return {
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "statuses": list(statuses),
         "flow": [
             ("found", found),

@@ -5,14 +5,14 @@ Only counts and statuses go in: never a credential, a query string or a post.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from plaint.pipeline import RunSummary
 
 
 def append_log(path: Path, summary: RunSummary, command: str) -> None:
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     lines = []
     for source, result in summary.platforms.items():
         counts = {stage: sum(n for (s, st, _), n in summary.counts.items() if s == source and st == stage)

@@ -8,7 +8,7 @@ each sort with a Sorter of their own.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from plaint.config import Config
@@ -60,7 +60,7 @@ class Sorter:
     def sort(self, post: Post, counts: Counter[CountKey], source: str) -> Outcome | None:
         """Counts are kept per source: a platform when scraping, a file when importing."""
         counts[(source, "found", post.kind.value)] += 1
-        if post.created_at is not None and post.created_at > datetime.now(timezone.utc) + FUTURE_MARGIN:
+        if post.created_at is not None and post.created_at > datetime.now(UTC) + FUTURE_MARGIN:
             counts[(source, SUSPICIOUS, DATED_AHEAD)] += 1  # kept as found; the summary says so
         notes: dict = {}
         for check in self.filters:

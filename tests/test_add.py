@@ -6,7 +6,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -69,7 +69,7 @@ def test_a_tieba_thread_is_fetched_and_read_floor_by_floor(store: Store) -> None
         stored = {r.native_id: r for r in session.scalars(select(PostRow))}
     thread = stored["8800"]
     assert thread.kind == "post" and thread.title == "AI男友太厌女了" and thread.community == "AI伴侣吧"
-    assert thread.route == "add_url" and thread.created_at == datetime(2026, 10, 5, 12, 15, tzinfo=timezone.utc)
+    assert thread.route == "add_url" and thread.created_at == datetime(2026, 10, 5, 12, 15, tzinfo=UTC)
     reply = stored["comment:2"]
     assert reply.kind == "comment" and reply.parent_id == "8800" and reply.url.endswith("?pid=2#2")
 
@@ -138,7 +138,7 @@ def test_real_douban_topic_page(recordings: Path) -> None:
     page = (recordings / "douban/soyking_douban_group_topic_90142335_page_2016-09.html").read_text(encoding="utf-8")
     posts = parse_topic(page, "https://www.douban.com/group/topic/90142335/", Provenance("add_url"))
     assert len(posts) == 101 and posts[0].kind is Kind.POST and posts[0].native_id == "90142335"
-    assert posts[0].created_at == datetime(2016, 8, 26, 8, 30, 57, tzinfo=timezone.utc)
+    assert posts[0].created_at == datetime(2016, 8, 26, 8, 30, 57, tzinfo=UTC)
     assert posts[0].community and posts[0].title and posts[0].text
     assert all(p.parent_id == "90142335" for p in posts[1:])
     assert any(p.author is None for p in posts[1:])  # the closed ([已注销]) account

@@ -19,8 +19,8 @@ from plaint.storage.models import PostRow
 from plaint.storage.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import pipeline as bench  # noqa: E402
-import synthetic  # noqa: E402
+import pipeline as bench
+import synthetic
 
 EXPECTED = {
     "reddit-dump": {"companions_submissions.ndjson": {"reddit-dump-submissions": 300},

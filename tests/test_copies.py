@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 import numpy as np
@@ -48,7 +48,7 @@ Kept = partial(Annotations, tier="complaint", score=0.9)
 def post(native_id: str, text: str, platform: str = "reddit", handle: str | None = None, title=None) -> Post:
     return Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance("import"),
                 title=title, text=text, author=Author(platform, handle or f"user_{native_id}"),
-                created_at=datetime(2026, 10, 1, tzinfo=timezone.utc), visibility=Visibility.PUBLIC)
+                created_at=datetime(2026, 10, 1, tzinfo=UTC), visibility=Visibility.PUBLIC)
 
 
 def save(store: Store, *posts: Post) -> Counter:

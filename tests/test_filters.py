@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from plaint.config import ScreeningSettings, TosSettings, default_config
+from plaint.evaluate import read_labelled
 from plaint.filters.language import UNDETERMINED, LanguageDetector, LanguageFilter
 from plaint.filters.lexicon import Lexicon, term_pattern
-from plaint.evaluate import read_labelled
 from plaint.filters.relevance import COMPLAINT, DROPPED, REVIEW, TIERS, RelevanceFilter, Screen
 from plaint.filters.tagging import NO_TERM, NOT_COMPANION, Tagger
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter, states_minor_age
@@ -286,7 +286,7 @@ def test_tos_drops_with_reason(tos: TosFilter, fields: dict, reason: str) -> Non
 
 
 def test_gone_reasons_are_the_ones_that_erase_stored_copies() -> None:
-    assert GONE_REASONS == {"deleted", "removed", "not public", "quarantined"}
+    assert {"deleted", "removed", "not public", "quarantined"} == GONE_REASONS
 
 
 def test_tos_keeps_public_posts_and_marks_locked_threads(tos: TosFilter) -> None:

@@ -8,7 +8,7 @@ import io
 import json
 import sqlite3
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,7 +79,7 @@ def test_zeeschuimer_tiktok_capture(store: Store, tmp_path: Path) -> None:
     video = stored[("tiktok", "111")]
     assert video.kind == "video" and video.url == "https://www.tiktok.com/@user_111/video/111"
     assert video.score == 1200 and video.route == "import" and video.request_url == "file:capture.ndjson"
-    assert video.created_at == datetime.fromtimestamp(1759990000, tz=timezone.utc)
+    assert video.created_at == datetime.fromtimestamp(1759990000, tz=UTC)
     assert ("tiktok", "222") not in stored  # private: dropped by the terms-of-service filter
     assert summary.counts[(str(path), "tos", "not public")] == 1
 
@@ -135,7 +135,7 @@ def test_mediacrawler_weibo_tieba_zhihu_douyin(store: Store, tmp_path: Path) -> 
         str(weibo): {"mediacrawler-weibo-notes": 1}, str(tieba): {"mediacrawler-tieba-notes": 1},
         str(zhihu): {"mediacrawler-zhihu-contents": 1}, str(douyin): {"mediacrawler-douyin-videos": 1}}
     stored = rows(store)
-    assert stored[("tieba", "9001")].created_at == datetime(2024, 8, 5, 8, 45, tzinfo=timezone.utc)  # Beijing time
+    assert stored[("tieba", "9001")].created_at == datetime(2024, 8, 5, 8, 45, tzinfo=UTC)  # Beijing time
     assert stored[("tieba", "9001")].community == "AI伴侣吧"
     assert stored[("zhihu", "answer:123")].kind == "answer" and stored[("zhihu", "answer:123")].thread_id == "99"
     assert stored[("douyin", "7300")].score == 12000
@@ -235,10 +235,10 @@ def test_one_bad_record_is_one_bad_record_and_the_rest_of_the_file_is_read(tmp_p
 
 
 def test_posts_dated_after_tomorrow_are_counted_as_suspicious(tmp_path: Path) -> None:
-    soon = datetime.now(timezone.utc) + timedelta(hours=20)  # a zone ahead of UTC: not suspicious
+    soon = datetime.now(UTC) + timedelta(hours=20)  # a zone ahead of UTC: not suspicious
     path = write_lines(tmp_path / "hand.jsonl", [
         hand("t3_1", created_at="2099-10-02T10:00:00+00:00"), hand("t3_2", created_at=soon.isoformat()),
-        hand("t3_3", created_at=str(int(datetime(2090, 1, 1, tzinfo=timezone.utc).timestamp()))),
+        hand("t3_3", created_at=str(int(datetime(2090, 1, 1, tzinfo=UTC).timestamp()))),
         hand("t3_4", created_at="2024-10-02T10:00:00+00:00")])
     result = CliRunner().invoke(app, ["import", str(path), "--db", "study.db"])
     assert result.exit_code == 0 and "4 records, 0 bad; 2 dated after tomorrow (suspicious" in result.output
@@ -346,7 +346,7 @@ def test_a_count_that_is_not_one_names_its_field() -> None:
         count({"liked_count": "lots"}, "liked_count")
 
 
-_UTC_1645 = datetime(2024, 8, 5, 16, 45, tzinfo=timezone.utc)
+_UTC_1645 = datetime(2024, 8, 5, 16, 45, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -384,7 +384,7 @@ def test_real_captures_import_completely(store: Store, recordings: Path) -> None
         assert importer.bad == empty.get(name, 0), name
         assert all("no text and no title" in p["problem"] for p in importer.problems), name
         assert all(p.native_id for p in posts) and all(p.text or p.title for p in posts), name
-        assert all(p.created_at is None or p.created_at.tzinfo is timezone.utc for p in posts), name
+        assert all(p.created_at is None or p.created_at.tzinfo is UTC for p in posts), name
         assert all(p.url and "xsec_token" not in p.url and "msToken" not in p.url for p in posts), name
         if name == "page":
             note = posts[0]

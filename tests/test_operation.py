@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC
 from functools import partial
 from pathlib import Path
 
@@ -141,7 +142,6 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
     from plaint.pseudonym import load_pseudonymiser
     from plaint.recruit import list_candidates
     from plaint.storage.models import PostRow
-    from plaint.storage.store import Annotations
     from plaint.sweep import sweep_reddit
 
     def stored(native_id: str, handle: str, kind: Kind = Kind.POST) -> tuple[Post, Annotations]:
@@ -186,7 +186,6 @@ def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
     from plaint.http import PoliteClient
     from plaint.post import Author, Kind, Post, Provenance, Visibility
     from plaint.storage.models import PostRow
-    from plaint.storage.store import Annotations
     from plaint.sweep import sweep_pages
 
     def stored(platform: str, native_id: str, thread: str) -> tuple[Post, Annotations]:
@@ -221,7 +220,7 @@ def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
 
 def test_sweep_asks_tiktok_again_and_erases_what_it_no_longer_returns(store: Store) -> None:
     from collections import Counter as Tally
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import httpx
     from sqlalchemy import select
@@ -231,14 +230,13 @@ def test_sweep_asks_tiktok_again_and_erases_what_it_no_longer_returns(store: Sto
     from plaint.http import PoliteClient
     from plaint.post import Author, Kind, Post, Provenance, Visibility
     from plaint.storage.models import PostRow
-    from plaint.storage.store import Annotations
     from plaint.sweep import sweep_tiktok
 
     def stored(native_id: str, kind: Kind, day: int, thread: str | None = None) -> tuple[Post, Annotations]:
         return (Post(platform="tiktok", native_id=native_id, kind=kind, provenance=Provenance("tiktok_research_api"),
                      thread_id=thread, text=f"My c.ai bot is so sexist, I regenerated it {native_id}",
                      author=Author("tiktok", f"u{native_id}") if kind is Kind.VIDEO else None,
-                     created_at=datetime(2026, 9, day, tzinfo=timezone.utc), visibility=Visibility.PUBLIC),
+                     created_at=datetime(2026, 9, day, tzinfo=UTC), visibility=Visibility.PUBLIC),
                 Kept("en"))
 
     store.save_batch(store.start_run("t"), "tiktok", [stored("1", Kind.VIDEO, 1), stored("2", Kind.VIDEO, 3),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -159,7 +159,7 @@ class TwoSearches:
     def search(self, query: Query) -> Iterator[Post]:
         yield Post(platform="reddit", native_id="t3_same", kind=Kind.POST, provenance=Provenance("reddit_api"),
                    community="CharacterAI", text="My Character.AI bot said women belong in the kitchen. So sexist.",
-                   author=Author("reddit", "someone"), created_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+                   author=Author("reddit", "someone"), created_at=datetime(2026, 11, 1, tzinfo=UTC),
                    visibility=Visibility.PUBLIC)
 
 

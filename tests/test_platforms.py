@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -128,7 +128,7 @@ def test_tiktok_windows_paging_and_comments(config: Config) -> None:
 def test_tiktok_searches_only_the_days_since_the_last_run(config: Config) -> None:
     api = tiktok_api(["T1"], {}, {})
     collector = tiktok_collector(config, api)
-    since = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    since = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     assert list(collector.search(dataclasses.replace(collector.queries()[0], since=since))) == []
     windows = [(b["start_date"], b["end_date"]) for m, p, b in api.log if p.endswith("/video/query/")]
     assert windows == [("20261120", "20261124")]  # one request: the days since the newest video seen
@@ -231,7 +231,7 @@ def test_real_zhihu_api_objects(recordings: Path) -> None:
     assert from_detail.title == from_search.title and from_detail.thread_id == "1924054028658116132"
     assert from_detail.url == "https://www.zhihu.com/question/1924054028658116132/answer/1936787046304842491"
     assert from_detail.text and "<" not in from_detail.text[:200]
-    assert from_detail.created_at == datetime.fromtimestamp(1754546015, tz=timezone.utc)
+    assert from_detail.created_at == datetime.fromtimestamp(1754546015, tz=UTC)
 
 
 # Weibo -----------------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_weibo_open_api_search_maps_statuses_and_reposts(config: Config) -> None
     assert [p.native_id for p in posts] == ["4800", "4700"]
     repost, original = posts
     assert repost.parent_id == "4700" and repost.text == "转发理由 @某人" and repost.url == "https://weibo.com/77/AbC"
-    assert original.created_at == datetime(2022, 8, 23, 2, 0, tzinfo=timezone.utc)
+    assert original.created_at == datetime(2022, 8, 23, 2, 0, tzinfo=UTC)
     assert all(p.visibility is Visibility.PUBLIC for p in posts)
     assert all("TOKEN" not in entry for entry in collector.client.log)  # the token never reaches a log
 
@@ -271,7 +271,7 @@ def test_real_weibo_mblog_cards(recordings: Path) -> None:
     page = json.loads((recordings / "weibo/dataabc-weibo-crawler_m-weibo-cn_container_getIndex_user-timeline_2022-08-24.json").read_text())
     posts = [p for card in page["data"]["cards"] for p in map_status(card["mblog"], Provenance("import"))]
     assert len(posts) == 15  # ten statuses, five of them reposts with their originals
-    assert all(p.created_at and p.created_at.tzinfo is timezone.utc for p in posts)
+    assert all(p.created_at and p.created_at.tzinfo is UTC for p in posts)
     assert all("<" not in p.text for p in posts) and posts[0].created_at.year == 2022
     assert sum(p.parent_id is not None for p in posts) == 5
 
@@ -324,7 +324,7 @@ def test_douban_groups_are_read_matched_locally_and_politely(config: Config) -> 
 
 
 def test_douban_list_dates_without_a_year() -> None:
-    fetched = datetime(2026, 3, 1, 4, 0, tzinfo=timezone.utc)  # 12:00 in Beijing
+    fetched = datetime(2026, 3, 1, 4, 0, tzinfo=UTC)  # 12:00 in Beijing
     assert resolve_time("02-28 23:58", fetched).year == 2026
     assert resolve_time("08-30 23:58", fetched).year == 2025  # later in the year than the fetch: last year
     assert resolve_time("2016-08-30", fetched).year == 2016
@@ -332,7 +332,7 @@ def test_douban_list_dates_without_a_year() -> None:
 
 def test_real_douban_discussion_list(recordings: Path) -> None:
     html = (recordings / "douban/soyking_douban_group_beijingzufang_discussion_list_2016-09.html").read_text(encoding="utf-8")
-    rows = parse_topic_list(html, datetime(2016, 9, 16, tzinfo=timezone.utc))
+    rows = parse_topic_list(html, datetime(2016, 9, 16, tzinfo=UTC))
     assert len(rows) >= 20 and len({r.topic_id for r in rows}) == len(rows)
     assert all(r.title and r.topic_id.isdigit() for r in rows)
     assert all(r.last_reply_at is None or r.last_reply_at.year == 2016 for r in rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 
 import pytest
@@ -34,7 +34,7 @@ def post(native_id: str, handle: str | None, text: str, day: int = 1, platform: 
     return Post(platform=platform, native_id=native_id, kind=Kind.POST, provenance=Provenance(
                 "reddit_api" if platform == "reddit" else "import"),
                 url=f"https://example.org/p/{native_id}", title="Bot complaint", text=text, author=author,
-                created_at=datetime(2026, 10, day, tzinfo=timezone.utc), visibility=Visibility.PUBLIC, **fields)
+                created_at=datetime(2026, 10, day, tzinfo=UTC), visibility=Visibility.PUBLIC, **fields)
 
 
 def keep(store: Store, platform: str, *items) -> None:
@@ -85,8 +85,8 @@ def test_candidate_columns(filled: Store) -> None:
     assert alice.strategies == ["backtrack_regenerate_rewrite", "low_feedback_score"]
     assert alice.profile_url == "https://example.org/u/alice_writes"
     assert alice.message_url == "https://www.reddit.com/message/compose/?to=alice_writes"
-    assert alice.first_post_at == datetime(2026, 10, 2, tzinfo=timezone.utc)
-    assert alice.latest_post_at == datetime(2026, 10, 9, tzinfo=timezone.utc)
+    assert alice.first_post_at == datetime(2026, 10, 2, tzinfo=UTC)
+    assert alice.latest_post_at == datetime(2026, 10, 9, tzinfo=UTC)
     assert alice.post_urls == ["https://example.org/p/t3_1", "https://example.org/p/t3_2"]
     assert alice.contact_status == "new"
     weibo = list_candidates(filled.database, load_pseudonymiser())[1]
@@ -99,7 +99,7 @@ def test_candidate_filters(filled: Store) -> None:
     assert handles(filled, types=("misogyny",)) == ["alice_writes"]
     assert handles(filled, strategies=("anger_expression",)) == ["微博用户"]
     assert handles(filled, min_posts=2) == ["alice_writes"]
-    assert handles(filled, since=datetime(2026, 10, 15, tzinfo=timezone.utc)) == ["微博用户"]
+    assert handles(filled, since=datetime(2026, 10, 15, tzinfo=UTC)) == ["微博用户"]
     with pytest.raises(PlaintError, match="unknown type 'sexism'"):
         CandidateFilter(types=("sexism",))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -89,7 +89,7 @@ def test_demo_fields_are_mapped() -> None:
     assert first.title.startswith("My bot keeps saying women") and "detective roleplay" in first.text
     assert first.author.handle == "moonlit_tea" and first.author.platform_id.startswith("t2_")
     assert first.author.profile_url == "https://www.reddit.com/user/moonlit_tea/"
-    assert first.created_at == datetime(2026, 10, 2, 21, 14, tzinfo=timezone.utc)
+    assert first.created_at == datetime(2026, 10, 2, 21, 14, tzinfo=UTC)
     assert first.score == 412 and first.num_comments == 3
     assert first.visibility is Visibility.PUBLIC and first.nsfw is False and first.locked is False
     assert first.missing == () and first.provenance.route == "reddit_api"
@@ -187,7 +187,7 @@ def test_real_search_2020_through_praw(recordings: Path, config: Config) -> None
     assert len(posts) == 31 and adapter.unplayed() == []
     assert all(p.visibility is Visibility.PUBLIC and p.missing == () for p in posts)
     assert all(p.url.startswith("https://www.reddit.com/r/") and "?" not in p.url for p in posts)
-    assert all(p.created_at.tzinfo is timezone.utc for p in posts)
+    assert all(p.created_at.tzinfo is UTC for p in posts)
     assert len({p.community for p in posts}) > 1
 
 

@@ -97,9 +97,8 @@ def test_the_run_lock_on_either_database(database: Database) -> None:
         if url.startswith("postgresql"):
             with RunLock(url, ("tiktok",)):  # another platform may write at once on a server database
                 pass
-        with pytest.raises(LockHeld):
-            with RunLock(url, ("reddit",)):
-                pass
+        with pytest.raises(LockHeld), RunLock(url, ("reddit",)):
+            pass
     with RunLock(url, ("reddit",)):  # released when the holder ends
         pass
 

@@ -54,7 +54,7 @@ def test_the_shipped_thresholds_are_the_model_cards() -> None:
 
 def test_ngrams_are_stable_hashes_of_words_letters_and_han_characters() -> None:
     places, counts = ngrams(normalize_text("Misgendered again, misgendered AGAIN"))
-    assert places.dtype == np.int64 and ((0 <= places) & (places < DIMENSIONS)).all()
+    assert places.dtype == np.int64 and ((places >= 0) & (places < DIMENSIONS)).all()
     assert counts.max() == pytest.approx(1 + np.log(2))  # each n-gram twice
     shared = set(ngrams("misgendered")[0]) & set(ngrams("misgendering")[0])
     assert len(shared) >= 5  # the letter 4-grams the two words share

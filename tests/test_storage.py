@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -29,7 +29,7 @@ def post(native_id: str, text: str = TEXT, **fields) -> Post:
     defaults = dict(platform="reddit", native_id=native_id, kind=Kind.POST,
                     provenance=Provenance("reddit_api", "q"), title="A title", text=text,
                     author=Author("reddit", f"author_{native_id}", None, "https://www.reddit.com/user/x/"),
-                    created_at=datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc), score=10, num_comments=2,
+                    created_at=datetime(2026, 10, 1, 12, 0, tzinfo=UTC), score=10, num_comments=2,
                     visibility=Visibility.PUBLIC, community="CharacterAI")
     defaults.update(fields)
     return Post(**defaults)
@@ -72,7 +72,7 @@ def test_a_partial_copy_never_overwrites_a_complete_one(store: Store) -> None:
     assert save(store, store.start_run("t"), [partial]) == Counter(unchanged=1)
     row = rows(store)["t3_a"]
     assert row.text == TEXT and row.title == "A title" and row.score == 10 and row.community == "CharacterAI"
-    assert row.author_id is not None and row.created_at == datetime(2026, 10, 1, 12, tzinfo=timezone.utc)
+    assert row.author_id is not None and row.created_at == datetime(2026, 10, 1, 12, tzinfo=UTC)
 
 
 def test_reposted_text_is_linked_to_its_first_sighting(store: Store) -> None:
@@ -143,7 +143,7 @@ def test_times_come_back_as_utc(store: Store) -> None:
 
     beijing = timezone(timedelta(hours=8))
     save(store, store.start_run("t"), [post("t3_a", created_at=datetime(2026, 10, 2, 5, 0, tzinfo=beijing))])
-    assert rows(store)["t3_a"].created_at == datetime(2026, 10, 1, 21, 0, tzinfo=timezone.utc)
+    assert rows(store)["t3_a"].created_at == datetime(2026, 10, 1, 21, 0, tzinfo=UTC)
 
 
 def test_database_url_from_path_url_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

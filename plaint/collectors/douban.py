@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bs4 import BeautifulSoup, Tag
 
@@ -175,7 +175,7 @@ class DoubanCollector:
             url = f"{SITE}/group/{group}/discussion?start={page * PAGE_SIZE}"
             try:
                 response = self.client.get(url)
-                rows = parse_topic_list(response.text, datetime.now(timezone.utc))
+                rows = parse_topic_list(response.text, datetime.now(UTC))
             except Blocked:
                 self.skipped["private or closed groups"] += 1
                 self.warnings.append(f"douban group {group}: not public (a login wall); skipped")

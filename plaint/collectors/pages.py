@@ -8,7 +8,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from plaint.collectors import douban, tieba
@@ -95,7 +95,7 @@ class HandCollector:
                    provenance=Provenance(IMPORT, None, self.url or None), url=self.url or None,
                    title=self.title, text=self.text,
                    author=Author(self.platform, self.author) if self.author else None,
-                   created_at=self.created.astimezone(timezone.utc) if self.created else None,
+                   created_at=self.created.astimezone(UTC) if self.created else None,
                    visibility=Visibility.PUBLIC)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import configparser
 import os
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -141,7 +141,7 @@ def _author(data: Mapping[str, Any]) -> Author | None:
 
 def _created(data: Mapping[str, Any]) -> datetime | None:
     stamp = data.get("created_utc")
-    return None if stamp is None else datetime.fromtimestamp(float(stamp), tz=timezone.utc)
+    return None if stamp is None else datetime.fromtimestamp(float(stamp), tz=UTC)
 
 
 def _visibility(data: Mapping[str, Any]) -> Visibility:

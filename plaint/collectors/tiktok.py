@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from plaint.config import Config
@@ -48,7 +48,7 @@ class TikTokCollector:
         self._token: str | None = None
         self._expires = 0.0
         self.requests = 0
-        self.today = today or datetime.now(timezone.utc).date()
+        self.today = today or datetime.now(UTC).date()
         self.warnings: list[str] = []
 
     @classmethod
@@ -166,7 +166,7 @@ class TikTokCollector:
 
 
 def _created(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(value), tz=timezone.utc) if value not in (None, "") else None
+    return datetime.fromtimestamp(int(value), tz=UTC) if value not in (None, "") else None
 
 
 def map_video(video: dict[str, Any], provenance: Provenance) -> Post:

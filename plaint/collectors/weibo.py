@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -77,7 +77,7 @@ def _created(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(str(value), "%a %b %d %H:%M:%S %z %Y").astimezone(timezone.utc)
+        return datetime.strptime(str(value), "%a %b %d %H:%M:%S %z %Y").astimezone(UTC)
     except ValueError:
         return None
 

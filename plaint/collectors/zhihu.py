@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from plaint.config import Config
@@ -125,7 +125,7 @@ def map_item(item: dict[str, Any], provenance: Provenance) -> Post | None:
         provenance=provenance, url=url.split("?", 1)[0], title=item.get("Title") or None,
         text=str(item.get("ContentText") or ""),
         author=Author("zhihu", str(author)) if author and author != "匿名用户" else None,
-        created_at=datetime.fromtimestamp(int(edited), tz=timezone.utc) if isinstance(edited, int) else None,
+        created_at=datetime.fromtimestamp(int(edited), tz=UTC) if isinstance(edited, int) else None,
         score=item.get("VoteUpCount"), num_comments=item.get("CommentCount"), visibility=Visibility.PUBLIC,
         missing=("author_id", "created_time"),
     )
@@ -158,6 +158,6 @@ def map_api_object(obj: dict[str, Any], provenance: Provenance) -> Post | None:
         text=_html_text(str(obj.get("content") or obj.get("excerpt") or "")),
         author=None if anonymous else Author("zhihu", str(author.get("name") or token), str(author.get("id")),
                                              f"https://www.zhihu.com/people/{token}" if token else None),
-        created_at=datetime.fromtimestamp(int(created), tz=timezone.utc) if created else None,
+        created_at=datetime.fromtimestamp(int(created), tz=UTC) if created else None,
         score=obj.get("voteup_count"), num_comments=obj.get("comment_count"), visibility=Visibility.PUBLIC,
     )

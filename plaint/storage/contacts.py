@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,7 +39,7 @@ def log_status(session: Session, author_id: int | None, author_key: str, status:
                key_check: str | None = None) -> None:
     """Append to the author's history; for do-not-contact, add the keyed pseudonym (and the
     key's check) to the list that no purge removes."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     session.add(ContactEventRow(author_id=author_id, author_key=author_key, status=status, note=note, at=now))
     if status == DO_NOT_CONTACT and session.get(DoNotContactRow, author_key) is None:
         session.add(DoNotContactRow(author_key=author_key, added_at=now, key_check=key_check))

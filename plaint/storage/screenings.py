@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, delete, exists, func, literal, select, update
@@ -105,7 +105,7 @@ class Decision:
 def record(database: Database, decisions: Sequence[Decision], source: str = "page") -> None:
     """Store decisions in one transaction, each replacing its reviewer's earlier one on that post.
     A `not` keeps no codes: codes describe a complaint."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for attempt in range(2):  # two pages deciding the same post at once: the second insert retries as an update
         try:
             with database.session() as session, session.begin():
@@ -256,7 +256,7 @@ def save_study_model(database: Database, arrays: bytes, card: dict[str, Any]) ->
     """Keep this study model, in place of any earlier one."""
     with database.session() as session, session.begin():
         session.execute(delete(StudyModelRow))
-        session.add(StudyModelRow(fitted_at=datetime.now(timezone.utc), arrays=arrays, card=card))
+        session.add(StudyModelRow(fitted_at=datetime.now(UTC), arrays=arrays, card=card))
 
 
 def load_study_model(database: Database) -> tuple[bytes, dict[str, Any]] | None:

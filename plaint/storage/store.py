@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -26,9 +26,9 @@ from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database, StorageError, describe
 from plaint.storage.dedup import TextIdentity, fingerprint
-from plaint.storage.forgotten import Forgotten, remember
 from plaint.storage.forgotten import OUTCOME as FORGOTTEN_OUTCOME
 from plaint.storage.forgotten import STAGE as FORGOTTEN_STAGE
+from plaint.storage.forgotten import Forgotten, remember
 from plaint.storage.models import (
     AuthorRow,
     ContactEventRow,
@@ -48,7 +48,7 @@ _MERGED = ("url", "parent_id", "thread_id", "community", "title", "text", "creat
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Store:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +174,7 @@ class FileImporter:
         self.problems: list[dict[str, str]] = []
         self.bad = 0
         self.title_only = 0
-        self.mapper = RecordMapper(path, self.container, platform, datetime.now(timezone.utc))
+        self.mapper = RecordMapper(path, self.container, platform, datetime.now(UTC))
         self._seen = 0  # records read so far, good or bad
         self._matched_any = False
         self._read_problem: tuple[str, str] | None = None  # (where, problem) that ended the reading

@@ -11,7 +11,7 @@ import csv
 import hashlib
 import io
 import json
-from datetime import timezone
+from datetime import UTC
 from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
@@ -64,7 +64,7 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     # A post with a title and no body (an image or link post) is keyed by its title too; one with
     # a body by the body alone, as before, so posts imported earlier keep their keys.
     native_id = text(record, "native_id") or without_query(url) or (
-        "sha1:" + hashlib.sha1(f"{platform}\x1f{body or title}".encode("utf-8")).hexdigest())
+        "sha1:" + hashlib.sha1(f"{platform}\x1f{body or title}".encode()).hexdigest())
     kind = text(record, "kind").lower() or "post"
     if kind not in _KINDS:
         raise BadRecord(f"kind {kind!r} is not one of {', '.join(_KINDS)}")
@@ -78,7 +78,7 @@ def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
         title=title or None, text=body,
         author=Author(platform, handle, text(record, "author_id") or None, text(record, "author_url") or None)
         if handle else None,
-        created_at=timestamp(record, "created_at", local=timezone.utc), score=count(record, "score"),
+        created_at=timestamp(record, "created_at", local=UTC), score=count(record, "score"),
         num_comments=count(record, "num_comments"), visibility=_VISIBILITY[visibility],
         nsfw=flag(record, "nsfw"), locked=flag(record, "locked"),
     )]

@@ -5,8 +5,8 @@ field's name; an absent one is None, never a made-up default."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 BEIJING = timezone(timedelta(hours=8))
@@ -90,7 +90,7 @@ def timestamp(record: dict[str, Any], name: str, local: timezone = BEIJING) -> d
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 1e11 else value
         try:
-            return datetime.fromtimestamp(seconds, tz=timezone.utc)
+            return datetime.fromtimestamp(seconds, tz=UTC)
         except (OverflowError, OSError, ValueError):
             raise BadRecord(f"{name} is {value!r}, outside the years a date can have") from None
     try:
@@ -109,7 +109,7 @@ def utc(moment: datetime, name: str) -> datetime:
     """The moment in UTC. 0001-01-01T00:00:00+14:00 is in the year 0 there, and
     9999-12-31T23:00-05:00 in the year 10000: neither can be stored, and each is a bad record."""
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except OverflowError:
         raise BadRecord(f"{name} is {moment.isoformat()}, which in UTC falls outside the years 1 to 9999") from None
 
