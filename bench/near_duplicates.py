@@ -27,7 +27,7 @@ from synthetic import posts, similar_posts
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.storage.copies import CopyLinker
 from plaint.storage.database import Database
-from plaint.storage.dedup import TextIdentity
+from plaint.identity import TextIdentity
 from plaint.storage.store import Annotations, Store
 
 BATCH = 1000

@@ -14,19 +14,16 @@ from typing import Annotated, Any
 
 import typer
 
-from plaint import __version__
+from plaint import __version__, platforms
 from plaint.collectors.imports import import_sources
 from plaint.collectors.imports.template import template as hand_template
 from plaint.collectors.pages import HandCollector, page_collector, platform_of
-from plaint.collectors.reddit import connect
 from plaint.collectors.registry import collector_sources
-from plaint.collectors.tiktok import TikTokCollector
 from plaint.config import Config, default_keywords_text, load_config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
 from plaint.filters.relevance import Screen
-from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.http import PoliteClient
 from plaint.pipeline import LEXICONS_DIFFER, Pipeline, Progress, RunSummary
 from plaint.post import DROPPED, TIERS
@@ -63,7 +60,7 @@ from plaint.storage.readout import stats as read_stats
 from plaint.storage.schema import current as current_revision
 from plaint.storage.screenings import STATUSES, check_reviewer, selection
 from plaint.storage.store import Store
-from plaint.sweep import SweepResult, sweep_pages, sweep_reddit, sweep_tiktok
+from plaint.sweep import SweepResult, sweep_platforms
 from plaint.tagstream import tag_requests
 from plaint.workers import default_workers
 
@@ -193,7 +190,7 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
     pipeline: Pipeline | None = None
     try:
         # A scrape locks the platforms it searches; an import or add may write any platform.
-        with RunLock(url, tuple(sources) if command == "scrape" else tuple(ALLOWED_ROUTES)):
+        with RunLock(url, tuple(sources) if command == "scrape" else platforms.names()):
             database = Database(url)
             if database.was_empty:
                 typer.echo(f"note: {describe(url)} was an empty file (0 bytes); plaint made a new database in it",
@@ -502,7 +499,7 @@ def forget(
     with _reported_errors():
         database = Database(database_url(db), create=False)
         try:
-            with RunLock(database.url, tuple(ALLOWED_ROUTES)):  # no run stores their posts meanwhile
+            with RunLock(database.url, platforms.names()):  # no run stores their posts meanwhile
                 platform, handle, erased = forget_author(database, load_pseudonymiser(), author)
         except LockHeld as exc:
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
@@ -529,7 +526,7 @@ def rescore(
         config = _config(keywords)
         database = Database(database_url(db), create=False)
         try:
-            with RunLock(database.url, tuple(ALLOWED_ROUTES)):
+            with RunLock(database.url, platforms.names()):
                 learning, screen, result = learn_and_rescore(database, config)
         except LockHeld as exc:
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
@@ -654,8 +651,8 @@ def agreement_command(
 
 @app.command()
 def sweep(
-    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="reddit, tiktok, douban or "
-                                                          "tieba (repeatable); default: all four.")] = None,
+    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help=f"{', '.join(platforms.sweepable())} "
+                                                          "(repeatable); default: all of them.")] = None,
     db: DbOption = None,
 ) -> None:
     """Re-check stored posts and erase those deleted, removed or no longer public.
@@ -667,33 +664,16 @@ def sweep(
     Exit status: 0 done (a platform without credentials is skipped and said so); 2 a usage error
     or no database at --db; 4 the database cannot be opened or written, or a run holds it.
     """
-    sweepable = ("reddit", "tiktok", "douban", "tieba")
-    chosen = platform or list(sweepable)
-    unknown = [p for p in chosen if p not in sweepable]
-    if unknown:
-        raise _fail(f"plaint sweeps {', '.join(sweepable)}, not {', '.join(unknown)}")
     with _reported_errors():
+        config = _config(None)
         database = Database(database_url(db), create=False)
         try:
             with RunLock(database.url):
-                store = Store(database)
-                if "reddit" in chosen:
-                    try:
-                        reddit = connect()
-                    except CollectorUnavailable as exc:
-                        typer.echo(f"reddit: skipped - {exc}")
+                for name, outcome in sweep_platforms(Store(database), config, platform):
+                    if isinstance(outcome, CollectorUnavailable):
+                        typer.echo(f"{name}: skipped - {outcome}")
                     else:
-                        _print_sweep("reddit", sweep_reddit(store, reddit))
-                if "tiktok" in chosen:
-                    try:
-                        tiktok = TikTokCollector.from_environment(_config(None))
-                    except CollectorUnavailable as exc:
-                        typer.echo(f"tiktok: skipped - {exc}")
-                    else:
-                        _print_sweep("tiktok", sweep_tiktok(store, tiktok))
-                pages = tuple(p for p in chosen if p in ("douban", "tieba"))
-                if pages:
-                    _print_sweep(" and ".join(pages), sweep_pages(store, PoliteClient(min_interval=5.0), pages))
+                        _print_sweep(name, outcome)
         except LockHeld as exc:
             raise _fail(str(exc), EXIT_NOTHING_RAN) from None
 

@@ -7,8 +7,6 @@ shipped inside the package. Every mistake is reported with the file and the dott
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import functools
 import os
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -17,8 +15,14 @@ from typing import Any
 
 import yaml
 
+from plaint import platforms
 from plaint.errors import ConfigError
-from plaint.filters.language import known_codes
+from plaint.fields import FieldReader
+from plaint.platforms.douban import DoubanSettings
+from plaint.platforms.reddit import RedditSettings
+from plaint.platforms.tiktok import TikTokSettings
+from plaint.platforms.weibo import WeiboSettings
+from plaint.platforms.zhihu import ZhihuSettings
 
 TYPE_CODES = ("misogyny", "lgbtq", "appearance", "ableism", "racism", "socioeconomic")
 IDENTITY_GROUPS = ("gender", "pronouns", "sexuality", "body", "race", "disability", "religion", "class")
@@ -31,51 +35,6 @@ STRATEGY_CODES = (
     "change_character_settings",
     "ooc_back_to_rp_hint",
 )
-
-
-@dataclass(frozen=True)
-class RedditSettings:
-    subreddits: tuple[str, ...]
-    general_subreddits: tuple[str, ...] = ()
-    sort: str = "new"
-    time_filter: str = "all"
-    syntax: str = "lucene"
-    comments: bool = True
-    more_comments: int = 8
-    queries: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TikTokSettings:
-    days: int = 90  # how far back a full run searches
-    window_days: int = 30  # the Research API's longest window
-    regions: tuple[str, ...] = ()
-    comments: bool = True
-    daily_requests: int = 1000
-    interval: float = 1.0
-
-
-@dataclass(frozen=True)
-class ZhihuSettings:
-    topics: tuple[str, ...] = ("AI伴侣", "AI男友", "星野", "筑梦岛", "猫箱", "Character.AI")
-    queries: tuple[str, ...] = ()
-    interval: float = 1.0
-
-
-@dataclass(frozen=True)
-class WeiboSettings:
-    endpoint: str = "https://api.weibo.com/2/search/topics.json"
-    topics: tuple[str, ...] = ("AI伴侣", "AI男友", "星野", "筑梦岛", "猫箱")
-    queries: tuple[str, ...] = ()
-    pages: int = 5
-    interval: float = 1.0
-
-
-@dataclass(frozen=True)
-class DoubanSettings:
-    groups: tuple[str, ...] = ()
-    pages: int = 20  # 25 topics a page: about the 500 newest topics of each group
-    interval: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -127,8 +86,6 @@ class Config:
 TOP_LEVEL = ("languages", "companion", "bias", "complaint", "exclude", "identity", "persona", "overriding",
              "objection", "card", "types", "strategies", "search", "platforms", "tos", "screening")
 COMPANION = ("apps", "terms", "communities")
-PLATFORMS = {"reddit": RedditSettings, "tiktok": TikTokSettings, "zhihu": ZhihuSettings, "weibo": WeiboSettings,
-             "douban": DoubanSettings}
 
 
 def default_keywords_text() -> str:
@@ -180,14 +137,10 @@ def parse_config(text: str, source: str) -> Config:
     if data is None:
         raise ConfigError(f"{source}: the file is empty; plaint needs at least its companion and types sections "
                           "(plaint init writes the default to start from)")
-    reader = _Reader(source)
+    reader = FieldReader(source)
     root = reader.known(reader.mapping(data, ""), "", TOP_LEVEL)
     companion = reader.known(reader.mapping(root.get("companion", {}), "companion"), "companion", COMPANION)
-    platforms = reader.known(reader.mapping(root.get("platforms", {}), "platforms"), "platforms", tuple(PLATFORMS))
-    reddit, tiktok, zhihu, weibo, douban = (
-        reader.known(reader.mapping(platforms.get(name, {}), f"platforms.{name}"), f"platforms.{name}",
-                     tuple(f.name for f in fields(settings)))
-        for name, settings in PLATFORMS.items())
+    platform_settings = _platform_settings(reader, root.get("platforms", {}))
     tos = reader.known(reader.mapping(root.get("tos", {}), "tos"), "tos", tuple(f.name for f in fields(TosSettings)))
     screening = reader.known(reader.mapping(root.get("screening", {}), "screening"), "screening",
                              tuple(f.name for f in fields(ScreeningSettings)))
@@ -227,45 +180,7 @@ def parse_config(text: str, source: str) -> Config:
         types=types,
         strategies=strategies,
         search_terms={lang: reader.strings(terms, f"search.{lang}") for lang, terms in search.items()},
-        reddit=RedditSettings(
-            subreddits=reader.strings(reddit.get("subreddits", []), "platforms.reddit.subreddits"),
-            general_subreddits=reader.strings(reddit.get("general_subreddits", []),
-                                              "platforms.reddit.general_subreddits"),
-            sort=reader.choice(reddit.get("sort", "new"), "platforms.reddit.sort",
-                               ("new", "relevance", "top", "comments", "hot")),
-            time_filter=reader.choice(reddit.get("time_filter", "all"), "platforms.reddit.time_filter",
-                                      ("all", "year", "month", "week", "day", "hour")),
-            syntax=reader.choice(reddit.get("syntax", "lucene"), "platforms.reddit.syntax",
-                                 ("lucene", "cloudsearch", "plain")),
-            comments=reader.boolean(reddit.get("comments", True), "platforms.reddit.comments"),
-            more_comments=reader.count(reddit.get("more_comments", 8), "platforms.reddit.more_comments"),
-            queries=reader.strings(reddit.get("queries", []), "platforms.reddit.queries"),
-        ),
-        tiktok=TikTokSettings(
-            days=reader.count(tiktok.get("days", 90), "platforms.tiktok.days"),
-            window_days=min(30, reader.count(tiktok.get("window_days", 30), "platforms.tiktok.window_days") or 30),
-            regions=reader.strings(tiktok.get("regions", []), "platforms.tiktok.regions"),
-            comments=reader.boolean(tiktok.get("comments", True), "platforms.tiktok.comments"),
-            daily_requests=reader.count(tiktok.get("daily_requests", 1000), "platforms.tiktok.daily_requests"),
-            interval=reader.seconds(tiktok.get("interval", 1.0), "platforms.tiktok.interval", 0.0),
-        ),
-        zhihu=ZhihuSettings(
-            topics=reader.strings(zhihu.get("topics", list(ZhihuSettings.topics)), "platforms.zhihu.topics"),
-            queries=reader.strings(zhihu.get("queries", []), "platforms.zhihu.queries"),
-            interval=reader.seconds(zhihu.get("interval", 1.0), "platforms.zhihu.interval", 0.0),
-        ),
-        weibo=WeiboSettings(
-            endpoint=str(weibo.get("endpoint", WeiboSettings.endpoint)),
-            topics=reader.strings(weibo.get("topics", list(WeiboSettings.topics)), "platforms.weibo.topics"),
-            queries=reader.strings(weibo.get("queries", []), "platforms.weibo.queries"),
-            pages=reader.count(weibo.get("pages", 5), "platforms.weibo.pages"),
-            interval=reader.seconds(weibo.get("interval", 1.0), "platforms.weibo.interval", 0.0),
-        ),
-        douban=DoubanSettings(
-            groups=reader.strings(douban.get("groups", []), "platforms.douban.groups"),
-            pages=reader.count(douban.get("pages", 20), "platforms.douban.pages"),
-            interval=reader.seconds(douban.get("interval", 5.0), "platforms.douban.interval", 5.0),
-        ),
+        **platform_settings,
         tos=TosSettings(
             allow_nsfw=reader.boolean(tos.get("allow_nsfw", False), "tos.allow_nsfw"),
             language_undetermined=undetermined,
@@ -281,93 +196,15 @@ def parse_config(text: str, source: str) -> Config:
     return dataclasses.replace(config, warnings=tuple(reader.warnings))
 
 
-@functools.cache
-def _language_codes() -> frozenset[str]:
-    return known_codes()
-
-
-class _Reader:
-    """Type checks that name the file and the field that is wrong."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.warnings: list[str] = []
-
-    def fail(self, where: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {where or 'top level'} {message}")
-
-    def known(self, section: dict[str, Any], where: str, names: tuple[str, ...]) -> dict[str, Any]:
-        """The section, after a warning for each name in it that plaint does not read."""
-        for name in section:
-            if name not in names:
-                close = difflib.get_close_matches(str(name), names, n=1)
-                self.warnings.append(f"{self.source}: {f'{where}.' if where else ''}{name} is not a setting plaint "
-                                     f"reads, so it is ignored" + (f" (did you mean {close[0]}?)" if close else
-                                                                  f"; known here: {', '.join(names)}"))
-        return section
-
-    def language(self, code: str, where: str) -> None:
-        if code not in _language_codes():
-            self.warnings.append(f"{self.source}: {where} is {code!r}, not a language code plaint's language filter "
-                                 "gives (en, zh, ja, es, ...): posts are never found in it")
-
-    def mapping(self, value: Any, where: str) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(where, "must be a mapping of names to values")
-        return value
-
-    def strings(self, value: Any, where: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            raise self.fail(where, "must be a list")
-        out = []
-        for i, item in enumerate(value):
-            if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{where}[{i}]", "must be a non-empty text")
-            out.append(item.strip())
-        return tuple(out)
-
-    def by_language(self, value: Any, where: str) -> tuple[str, ...]:
-        terms: list[str] = []
-        for lang, items in self.mapping(value, where).items():
-            self.language(str(lang), f"{where}.{lang}")
-            terms.extend(self.strings(items, f"{where}.{lang}"))
-        return tuple(terms)
-
-    def code_lexicons(self, value: Any, where: str, codes: tuple[str, ...],
-                      what: str = "a code of the study") -> dict[str, tuple[str, ...]]:
-        section = self.mapping(value, where)
-        unknown = sorted(set(section) - set(codes))
-        if unknown:
-            raise self.fail(f"{where}.{unknown[0]}", f"is not {what}; use one of {', '.join(codes)}")
-        return {code: self.by_language(section.get(code, {}), f"{where}.{code}") for code in codes}
-
-    def choice(self, value: Any, where: str, allowed: tuple[str, ...]) -> str:
-        if value not in allowed:
-            raise self.fail(where, f"is {value!r}; use one of {', '.join(allowed)}")
-        return value
-
-    def boolean(self, value: Any, where: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(where, f"is {value!r}; use true or false")
-        return value
-
-    def seconds(self, value: Any, where: str, minimum: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
-            raise self.fail(where, f"is {value!r}; use a number of seconds, {minimum:g} or more")
-        return float(value)
-
-    def share(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-            raise self.fail(where, f"is {value!r}; use a number from 0 to 1")
-        return float(value)
-
-    def count(self, value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(where, f"is {value!r}; use a whole number, 0 or more")
-        return value
+def _platform_settings(reader: FieldReader, value: Any) -> dict[str, Any]:
+    """Each platform's `platforms.<name>` settings, read by the platform's own module."""
+    readable = {p.name: p for p in platforms.with_settings()}
+    section = reader.known(reader.mapping(value, "platforms"), "platforms", tuple(readable))
+    settings = {}
+    for name, platform in readable.items():
+        where = f"platforms.{name}"
+        assert platform.settings is not None and platform.read_settings is not None
+        own = reader.known(reader.mapping(section.get(name, {}), where), where,
+                           tuple(f.name for f in fields(platform.settings)))
+        settings[name] = platform.read_settings(reader, own, where)
+    return settings

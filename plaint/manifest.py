@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from plaint import __version__
+from plaint import __version__, platforms
 from plaint.filters.relevance import MODEL_STAGE, TIER_STAGE
 from plaint.filters.tagging import NO_TERM, NOT_COMPANION
 from plaint.post import COMPLAINT, DROPPED, REVIEW
@@ -25,23 +25,19 @@ from plaint.storage.screenings import (
     status_counts,
 )
 
-if TYPE_CHECKING:
-    from plaint.export import ExportOptions
+
+
+class ExportChoices(Protocol):
+    """What the manifest reports of how the corpus was exported (export.ExportOptions has these)."""
+
+    statuses: tuple[str, ...]
+    sample: int | None
+    seed: int | None
+    stratify: str | None
+    identified: bool
+
 
 FIRST_PASS_REASONS = (NOT_COMPANION, NO_TERM)
-# What each access route cannot see, in words for a limitations paragraph (DESIGN.md's research).
-ROUTE_LIMITS = {
-    "reddit_api": "Reddit's Data API (read-only app): public subreddits only; each search listing ends "
-                  "near 1,000 items; search covers posts, and comments come from the matching threads only.",
-    "tiktok_research_api": "TikTok Research API: queries run in windows of at most 30 days; comment "
-                           "records carry no author; 1,000 requests and 100,000 records a day.",
-    "zhihu_open_api": "Zhihu Open Platform search: at most 10 results a call, within the daily quota.",
-    "weibo_open_api": "Weibo open API: only what the researcher's API grant allows.",
-    "douban_group_pages": "Douban: only the curated public groups, and about the 500 newest topics of each; "
-                          "Douban's search is closed to tools by robots.txt.",
-    "add_url": "Single public pages added by hand.",
-    "import": "Files collected by hand or with capture tools: only what the person or tool saw.",
-}
 
 
 def _sum(totals: dict[tuple[str, str], int], stage: str, outcomes: Sequence[str] | None = None) -> int:
@@ -49,7 +45,7 @@ def _sum(totals: dict[tuple[str, str], int], stage: str, outcomes: Sequence[str]
 
 
 def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available: int,
-                   options: ExportOptions, filename: str) -> dict[str, Any]:
+                   options: ExportChoices, filename: str) -> dict[str, Any]:
     statuses = options.statuses
     totals = stage_totals(database)
     counts = corpus_counts(database, statuses)
@@ -113,7 +109,7 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
             "size": len(rows), "asked": options.sample, "from": available, "seed": options.seed,
             "stratified_by": options.stratify},
         "identified": options.identified,
-        "limits": {route["route"]: ROUTE_LIMITS.get(route["route"], "") for route in origin["routes"]},
+        "limits": {route["route"]: platforms.route_limits().get(route["route"], "") for route in origin["routes"]},
         "run_notes": origin["warnings"],
         "counting": "found, excluded, not relevant, not in language and kept are summed over all runs: a post "
                     "seen in two runs counts twice there; stored_new, in_corpus and exported count posts once.",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from plaint import __version__
 
 if TYPE_CHECKING:
-    from plaint.storage.dedup import TextIdentity
+    from plaint.identity import TextIdentity
 
 
 class Kind(str, Enum):

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from plaint import platforms
 from plaint.config import STRATEGY_CODES, TYPE_CODES
 from plaint.errors import PlaintError
 from plaint.pseudonym import Pseudonymiser
@@ -34,8 +35,6 @@ from plaint.storage.screenings import CONFIRMED, DEFAULT
 
 STATUSES = ("new", "invited", "replied", "agreed", "declined", DO_NOT_CONTACT)
 STRATIFY = ("platform", "type")
-# Where a platform has a page to write to a user from; elsewhere the profile is the way in.
-MESSAGE_URLS = {"reddit": "https://www.reddit.com/message/compose/?to={handle}"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,8 @@ def list_candidates(database: Database, pseudonym: Pseudonymiser,
         dates = sorted(p.created_at for p in posts if p.created_at)
         if not _matches(where, author.platform, len(posts), types, strategies, dates):
             continue
-        message = MESSAGE_URLS.get(author.platform)
+        platform = platforms.get(author.platform)
+        message = platform.message_url if platform else None  # elsewhere the profile is the way in
         candidates.append(Candidate(
             platform=author.platform, handle=author.handle, profile_url=author.profile_url,
             message_url=message.format(handle=author.handle) if message else None,

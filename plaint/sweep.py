@@ -11,24 +11,28 @@ with it. A single reply missing from a page is not taken as deleted, as it may s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import praw
 import prawcore
 
-from plaint.collectors.reddit import map_lone_comment, map_submission
+from plaint import platforms
+from plaint.collectors.reddit import connect, map_lone_comment, map_submission
 from plaint.collectors.tiktok import TikTokCollector
-from plaint.config import TosSettings
-from plaint.errors import CollectorFailed
+from plaint.config import Config, TosSettings
+from plaint.errors import CollectorFailed, CollectorUnavailable, ConfigError
 from plaint.filters.tos import GONE_REASONS, TosFilter
 from plaint.http import Blocked, Disallowed, PoliteClient
+from plaint.platforms import Platform
+from plaint.platforms.reddit import API_ROUTE
 from plaint.post import Post, Provenance
 from plaint.storage import chunks
 from plaint.storage.store import Store
 
 BATCH = 100
-_PROVENANCE = Provenance("reddit_api", "sweep")
+PAGE_INTERVAL = 5.0  # seconds between page requests, as Douban asks of crawlers
+_PROVENANCE = Provenance(API_ROUTE, "sweep")
 
 
 @dataclass
@@ -64,17 +68,16 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
     return result
 
 
-PAGE_URLS = {"douban": "https://www.douban.com/group/topic/{}/", "tieba": "https://tieba.baidu.com/p/{}"}
-
-
-def sweep_pages(store: Store, client: PoliteClient, platforms: tuple[str, ...] = tuple(PAGE_URLS),
+def sweep_pages(store: Store, client: PoliteClient, names: tuple[str, ...] = ("douban", "tieba"),
                 progress: Callable[[int], None] | None = None) -> SweepResult:
     """Fetch each stored Douban topic and Tieba thread again; erase the posts of pages gone."""
     result = SweepResult()
-    for platform in platforms:
-        template = PAGE_URLS[platform]
-        for thread_id, keys in store.threads(platform).items():
-            url = template.format(thread_id)
+    for name in names:
+        platform = platforms.get(name)
+        if platform is None or platform.thread_url is None:
+            raise ValueError(f"{name} has no thread pages to re-check")
+        for thread_id, keys in store.threads(name).items():
+            url = platform.url_of_thread(thread_id)
             try:
                 client.get(url)
             except Disallowed:
@@ -112,6 +115,39 @@ def sweep_tiktok(store: Store, collector: TikTokCollector) -> SweepResult:
             result.erased["no longer returned"] += 1
             result.erased["comments of those videos"] += len(keys) - 1
     return result
+
+
+# The sweepers plaint/platforms names: (store, platform, config) -> SweepResult; each raises
+# CollectorUnavailable when the platform cannot be asked (no credentials).
+
+def reddit_sweeper(store: Store, platform: Platform, config: Config) -> SweepResult:
+    return sweep_reddit(store, connect())
+
+
+def tiktok_sweeper(store: Store, platform: Platform, config: Config) -> SweepResult:
+    return sweep_tiktok(store, TikTokCollector.from_environment(config))
+
+
+def page_sweeper(store: Store, platform: Platform, config: Config) -> SweepResult:
+    return sweep_pages(store, PoliteClient(min_interval=PAGE_INTERVAL), (platform.name,))
+
+
+def sweep_platforms(store: Store, config: Config, chosen: list[str] | None = None
+                    ) -> Iterator[tuple[str, SweepResult | CollectorUnavailable]]:
+    """Each chosen platform (all that can be swept by default) with what its sweep found, or why
+    it was skipped."""
+    sweepable = platforms.sweepable()
+    names = chosen or list(sweepable)
+    unknown = [name for name in names if name not in sweepable]
+    if unknown:
+        raise ConfigError(f"plaint sweeps {', '.join(sweepable)}, not {', '.join(unknown)}")
+    for name in names:
+        platform = sweepable[name]
+        assert platform.sweeper is not None
+        try:
+            yield name, platforms.load(platform.sweeper)(store, platform, config)
+        except CollectorUnavailable as exc:
+            yield name, exc
 
 
 def _map(thing: object) -> Post:

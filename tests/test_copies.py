@@ -18,7 +18,7 @@ from plaint.export import write_corpus
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import list_candidates
-from plaint.storage.dedup import MinHasher, TextIdentity, jaccard, near_basis, shingles
+from plaint.identity import MinHasher, TextIdentity, jaccard, near_basis, shingles
 from plaint.storage.models import PostBandRow, PostRow
 from plaint.storage.store import Annotations, Store
 

@@ -9,9 +9,9 @@ import pytest
 from plaint.config import default_config
 from plaint.errors import PlaintError
 from plaint.evaluate import evaluate, read_labelled, work_saved
-from plaint.filters.lexicon import Lexicon
 from plaint.filters.relevance import Screen
 from plaint.filters.tagging import Tagger
+from plaint.lexicon import Lexicon
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,10 +10,10 @@ import pytest
 from plaint.config import ScreeningSettings, TosSettings, default_config
 from plaint.evaluate import read_labelled
 from plaint.filters.language import UNDETERMINED, LanguageDetector, LanguageFilter
-from plaint.filters.lexicon import Lexicon, term_pattern
 from plaint.filters.relevance import COMPLAINT, DROPPED, REVIEW, TIERS, RelevanceFilter, Screen
 from plaint.filters.tagging import NO_TERM, NOT_COMPANION, Tagger
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter, states_minor_age
+from plaint.lexicon import Lexicon, term_pattern
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.text import normalize_text
 

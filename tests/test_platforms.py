@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from plaint.collectors.douban import DoubanCollector, parse_topic_list, resolve_time
+from plaint.collectors.douban import DoubanCollector, parse_topic_list, resolve_time, title_matcher
 from plaint.collectors.reddit import RedditCollector, connect
 from plaint.collectors.tiktok import TikTokCollector
 from plaint.collectors.weibo import WeiboCollector, map_status
@@ -313,7 +313,8 @@ def test_douban_groups_are_read_matched_locally_and_politely(config: Config) -> 
 
     settings = dataclasses.replace(config.douban, groups=("aicomp", "private"), pages=2)
     client = PoliteClient(transport=httpx.MockTransport(site), sleep=slept.append, min_interval=5.0)
-    collector = DoubanCollector(dataclasses.replace(config, douban=settings), client)
+    douban_config = dataclasses.replace(config, douban=settings)
+    collector = DoubanCollector(douban_config, client, title_matcher(douban_config))
     posts = [p for q in collector.queries() for p in collector.search(q)]
     assert [p.native_id for p in posts] == ["1", "comment:91"]
     assert posts[0].community == "AI伴侣小组" and posts[0].provenance.route == "douban_group_pages"

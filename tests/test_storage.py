@@ -14,7 +14,7 @@ from sqlalchemy import select
 from plaint.errors import ConfigError
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.storage.database import Database, StorageError, database_url
-from plaint.storage.dedup import fingerprint
+from plaint.identity import fingerprint
 from plaint.storage.models import AuthorRow, PostRow
 from plaint.storage.store import Annotations, Store
 

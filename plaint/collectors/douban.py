@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,16 +18,16 @@ from bs4 import BeautifulSoup, Tag
 from plaint.collectors.imports.values import BEIJING
 from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
-from plaint.filters.lexicon import Lexicon
 from plaint.http import Blocked, PoliteClient
+from plaint.lexicon import Lexicon
+from plaint.platforms import comment_id
+from plaint.platforms.douban import GROUP_ROUTE as ROUTE
+from plaint.platforms.douban import SITE, TOPIC_PATH
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, douban_queries
 
-ROUTE = "douban_group_pages"
-SITE = "https://www.douban.com"
 PAGE_SIZE = 25
 
-TOPIC_PATH = re.compile(r"^/group/topic/(\d+)")
 _PEOPLE = re.compile(r"/people/([^/]+)/")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2}) (\d{2}):(\d{2})$")
@@ -74,7 +74,7 @@ def parse_topic(html: str, url: str, provenance: Provenance) -> list[Post]:
         if not reply_id or reply is None:
             continue
         paragraph = reply.select_one("p.reply-content") or reply.select_one("p")
-        posts.append(Post(platform="douban", native_id=f"comment:{reply_id}", kind=Kind.COMMENT, provenance=provenance,
+        posts.append(Post(platform="douban", native_id=comment_id(reply_id), kind=Kind.COMMENT, provenance=provenance,
                           url=f"https://www.douban.com/group/topic/{topic_id}/#{reply_id}", parent_id=topic_id,
                           thread_id=topic_id, community=community,
                           text=paragraph.get_text("\n", strip=True) if paragraph else "",
@@ -140,25 +140,31 @@ def parse_topic_list(html: str, fetched_at: datetime) -> list[TopicRow]:
     return rows
 
 
+def title_matcher(config: Config) -> Callable[[str], object]:
+    """Whether a topic's title holds a search, bias or type term of keywords.yaml."""
+    return Lexicon({"match": [
+        *config.bias_terms, *config.search_terms.get("zh", ()), *config.search_terms.get("en", ()),
+        *(term.removeprefix("!") for terms in config.types.values() for term in terms)]}).matches
+
+
 class DoubanCollector:
     platform = "douban"
 
-    def __init__(self, config: Config, client: PoliteClient) -> None:
+    def __init__(self, config: Config, client: PoliteClient, titles: Callable[[str], object]) -> None:
+        """`titles` tells a topic worth fetching by its title (Douban has no search a tool may use)."""
         self.config = config
         self.settings = config.douban
         self.client = client
+        self.titles = titles
         self.warnings: list[str] = []
         self.skipped: Counter[str] = Counter()
-        self._titles = Lexicon({"match": [
-            *config.bias_terms, *config.search_terms.get("zh", ()), *config.search_terms.get("en", ()),
-            *(term.removeprefix("!") for terms in config.types.values() for term in terms)]})
 
     @classmethod
     def from_environment(cls, config: Config, client: PoliteClient | None = None) -> DoubanCollector:
         if not config.douban.groups:
             raise CollectorUnavailable("Douban reads only the public groups you list: add their ids under "
                                        "platforms.douban.groups in keywords.yaml")
-        return cls(config, client or PoliteClient(min_interval=config.douban.interval))
+        return cls(config, client or PoliteClient(min_interval=config.douban.interval), title_matcher(config))
 
     @property
     def info(self) -> dict[str, int]:
@@ -187,7 +193,7 @@ class DoubanCollector:
             pages += 1
             fresh = [row for row in rows if query.since is None or row.last_reply_at is None
                      or row.last_reply_at > query.since]
-            matching += [row for row in fresh if self._titles.matches(row.title)]
+            matching += [row for row in fresh if self.titles(row.title)]
             if len(rows) < PAGE_SIZE or len(fresh) < len(rows):
                 break  # the list is ordered by last reply: the rest has not moved since the last run
         if pages == self.settings.pages:

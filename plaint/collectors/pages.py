@@ -5,42 +5,34 @@ the opening post and its replies; anywhere else the researcher gives the text.""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from plaint.collectors import douban, tieba
+from plaint import platforms
 from plaint.errors import CollectorFailed, ConfigError
-from plaint.filters.tos import ALLOWED_ROUTES, IMPORT
 from plaint.http import PoliteClient
+from plaint.platforms import ADD_URL, IMPORT
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query
 
-ROUTE = "add_url"
 Parser = Callable[[str, str, Provenance], list[Post]]
-# Pages plaint can read: host -> (path pattern, platform, parser).
-READABLE: dict[str, tuple[re.Pattern[str], str, Parser]] = {
-    "tieba.baidu.com": (tieba.THREAD_PATH, "tieba", tieba.parse_thread),
-    "www.douban.com": (douban.TOPIC_PATH, "douban", douban.parse_topic),
-}
-WHY_NOT = {
-    "xiaohongshu": "Xiaohongshu's robots.txt disallows every bot, and its pages need a login",
-    "weibo": "Weibo's pages need a login cookie (and robots.txt disallows its web search)",
-    "tiktok": "TikTok's content is open to tools only through the Research API",
-    "douyin": "Douyin's pages need request signing, which plaint does not do",
-    "zhihu": "Zhihu's pages need a login; plaint reads Zhihu through its Open Platform",
-    "reddit": "plaint reads Reddit through its API (plaint scrape)",
-}
-HOSTS = {"reddit.com": "reddit", "tiktok.com": "tiktok", "zhihu.com": "zhihu", "weibo.com": "weibo",
-         "weibo.cn": "weibo", "douban.com": "douban", "tieba.baidu.com": "tieba", "xiaohongshu.com": "xiaohongshu",
-         "xhslink.com": "xiaohongshu", "douyin.com": "douyin"}
 
 
 def platform_of(url: str) -> str | None:
-    host = urlsplit(url).netloc.lower().split(":")[0]
-    return next((p for suffix, p in HOSTS.items() if host == suffix or host.endswith("." + suffix)), None)
+    platform = platforms.of_url(url)
+    return platform.name if platform else None
+
+
+def _reader(url: str) -> tuple[str, Parser] | None:
+    """The platform and parser of a page plaint can read, or None."""
+    parts = urlsplit(url)
+    for platform in platforms.every().values():
+        page = platform.page
+        if page is not None and page.host == parts.netloc.lower() and page.path.search(parts.path):
+            return platform.name, platforms.load(page.parser)
+    return None
 
 
 @dataclass
@@ -52,22 +44,20 @@ class PageCollector:
 
     def __post_init__(self) -> None:
         self.warnings: list[str] = []
-        parts = urlsplit(self.url)
-        readable = READABLE.get(parts.netloc.lower())
-        if readable is None or not readable[0].search(parts.path):
-            platform = platform_of(self.url)
-            why = WHY_NOT.get(platform or "", "plaint has no reader for this page")
+        readable = _reader(self.url)
+        if readable is None:
+            platform = platforms.of_url(self.url)
+            why = (platform and platform.not_fetched) or "plaint has no reader for this page"
             raise ConfigError(f"plaint does not fetch {self.url}: {why}. Give the post with --text (and --author, "
                               "--title, --created)")
-        self.platform = readable[1]
-        self._parse = readable[2]
+        self.platform, self._parse = readable
 
     def queries(self) -> list[Query]:
         return [Query(self.platform, self.url, "add")]
 
     def search(self, query: Query) -> Iterator[Post]:
         response = self.client.get(self.url)
-        yield from self._parse(response.text, self.url, Provenance(ROUTE, None, self.url))
+        yield from self._parse(response.text, self.url, Provenance(ADD_URL, None, self.url))
 
 
 @dataclass
@@ -83,8 +73,8 @@ class HandCollector:
 
     def __post_init__(self) -> None:
         self.warnings: list[str] = []
-        if self.platform not in ALLOWED_ROUTES:
-            raise ConfigError(f"platform {self.platform!r}: use one of {', '.join(sorted(ALLOWED_ROUTES))}")
+        if platforms.get(self.platform) is None:
+            raise ConfigError(f"platform {self.platform!r}: use one of {', '.join(platforms.names())}")
 
     def queries(self) -> list[Query]:
         return [Query(self.platform, self.url, "add")]

@@ -24,13 +24,13 @@ import requests
 from praw.exceptions import MissingRequiredAttributeException
 
 from plaint import __version__
-from plaint.config import Config, RedditSettings
+from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
+from plaint.platforms.reddit import API_ROUTE as ROUTE
+from plaint.platforms.reddit import SITE, RedditSettings
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, reddit_queries
 
-ROUTE = "reddit_api"
-SITE = "https://www.reddit.com"
 LISTING_CAP = 1000  # Reddit stops a listing near this many items, whatever the query.
 USER_AGENT = f"python:plaint:{__version__} (academic research on AI companion harms)"
 CREDENTIALS_HELP = (

@@ -14,9 +14,10 @@ from bs4 import BeautifulSoup
 
 from plaint.collectors.imports.values import BEIJING
 from plaint.errors import CollectorFailed
+from plaint.platforms import comment_id
+from plaint.platforms.tieba import thread_url
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
-THREAD_PATH = re.compile(r"^/p/(\d+)")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}")
 
 
@@ -47,9 +48,9 @@ def parse_thread(html: str, url: str, provenance: Provenance) -> list[Post]:
         created = next((datetime.strptime(m.group(), "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING) for m in stamps if m), None)
         first = content.get("post_no") == 1
         posts.append(Post(
-            platform="tieba", native_id=str(thread_id) if first else f"comment:{post_id}",
+            platform="tieba", native_id=str(thread_id) if first else comment_id(post_id),
             kind=Kind.POST if first else Kind.COMMENT, provenance=provenance,
-            url=f"https://tieba.baidu.com/p/{thread_id}" + ("" if first else f"?pid={post_id}#{post_id}"),
+            url=thread_url(thread_id) + ("" if first else f"?pid={post_id}#{post_id}"),
             parent_id=None if first else str(thread_id), thread_id=str(thread_id), community=forum,
             title=title if first else None, text=body.get_text("\n", strip=True),
             author=Author("tieba", str(handle), str(author.get("user_id")) if author.get("user_id") else None,

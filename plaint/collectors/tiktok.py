@@ -19,10 +19,11 @@ from typing import Any
 from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
 from plaint.http import PoliteClient
+from plaint.platforms import comment_id
+from plaint.platforms.tiktok import API_ROUTE as ROUTE
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, tiktok_bias_terms, tiktok_queries, tiktok_windows
 
-ROUTE = "tiktok_research_api"
 API = "https://open.tiktokapis.com/v2"
 VIDEO_FIELDS = ("id,video_description,create_time,region_code,share_count,view_count,like_count,comment_count,"
                 "hashtag_names,username,voice_to_text")
@@ -193,9 +194,9 @@ def map_comment(comment: dict[str, Any], video: Post, provenance: Provenance) ->
     parent = comment.get("parent_comment_id")
     video_id = str(comment.get("video_id") or video.native_id)
     return Post(
-        platform="tiktok", native_id=f"comment:{comment['id']}", kind=Kind.COMMENT, provenance=provenance,
+        platform="tiktok", native_id=comment_id(comment['id']), kind=Kind.COMMENT, provenance=provenance,
         url=video.url, thread_id=video_id,
-        parent_id=f"comment:{parent}" if parent and str(parent) != video_id else video_id,
+        parent_id=comment_id(parent) if parent and str(parent) != video_id else video_id,
         text=comment.get("text") or "", author=None, created_at=_created(comment.get("create_time")),
         score=comment.get("like_count"), visibility=Visibility.PUBLIC, missing=("author",),
     )

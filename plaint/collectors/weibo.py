@@ -20,10 +20,10 @@ from bs4 import BeautifulSoup
 from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
 from plaint.http import PoliteClient
+from plaint.platforms.weibo import API_ROUTE as ROUTE
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, paired_queries
 
-ROUTE = "weibo_open_api"
 CREDENTIALS_HELP = ("Weibo needs an open-API grant that covers search: set WEIBO_ACCESS_TOKEN, or import Weibo "
                     "posts you gathered (plaint import)")
 

@@ -18,10 +18,10 @@ from typing import Any
 from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
 from plaint.http import PoliteClient
+from plaint.platforms.zhihu import API_ROUTE as ROUTE
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, paired_queries
 
-ROUTE = "zhihu_open_api"
 API = "https://developer.zhihu.com/api/v1"
 MAX_COUNT = 10
 CREDENTIALS_HELP = "Zhihu needs an Open Platform access secret: create one at developer.zhihu.com and set ZHIHU_ACCESS_SECRET"

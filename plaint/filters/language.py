@@ -9,7 +9,6 @@ gives the same answer, decides the rest; text with no letters is "und" (undeterm
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 from langdetect import DetectorFactory, LangDetectException, detect
 
@@ -76,12 +75,6 @@ def _looks_english(text: str) -> bool:
     if len(set(found)) >= 4 and len(found) >= 0.2 * len(words):
         return True
     return 0 < len(words) <= 12 and _letters_are_ascii(text) and _FOREIGN.isdisjoint(words)
-
-
-def known_codes() -> frozenset[str]:
-    """The codes this filter can give a post: langdetect's languages, Chinese of either script as zh."""
-    profiles = resources.files("langdetect").joinpath("profiles")
-    return frozenset(entry.name.split("-")[0] for entry in profiles.iterdir())
 
 
 class LanguageFilter:

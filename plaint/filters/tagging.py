@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from plaint.config import Config
-from plaint.filters.lexicon import Lexicon
+from plaint.lexicon import Lexicon
 from plaint.text import normalize_text
 
 NOT_COMPANION = "not about an AI companion"

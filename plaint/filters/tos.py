@@ -1,6 +1,7 @@
 """The terms-of-service filter: only public, undeleted, allowed-route records from adults stay.
 
-Which routes each platform allows is the research in DESIGN.md ("How each platform is reached").
+Which routes each platform allows is the research in DESIGN.md ("How each platform is reached"),
+written down in its module in plaint/platforms.
 A record from a locked thread stays in the corpus, but its author is never contacted.
 """
 
@@ -9,30 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from plaint import platforms
 from plaint.config import TosSettings
 from plaint.filters import Verdict
 from plaint.post import Post, Visibility
 
-IMPORT = "import"
-ARCHIVE_DUMP = "archive_dump"  # Reddit archives (Arctic Shift, Pushshift): public subreddits only
-ALLOWED_ROUTES: dict[str, frozenset[str]] = {
-    "reddit": frozenset({"reddit_api", ARCHIVE_DUMP, IMPORT}),
-    "tiktok": frozenset({"tiktok_research_api", IMPORT}),
-    "zhihu": frozenset({"zhihu_open_api", IMPORT}),
-    "weibo": frozenset({"weibo_open_api", IMPORT}),
-    "douban": frozenset({"douban_group_pages", "add_url", IMPORT}),
-    "tieba": frozenset({"add_url", IMPORT}),
-    "xiaohongshu": frozenset({IMPORT}),
-    "douyin": frozenset({IMPORT}),
-}
 # Verdict reasons the pipeline acts on: the post is gone from public view (any stored copy is
 # erased), or its author is a minor (never a candidate).
 GONE_REASONS = frozenset({"deleted", "removed", "not public", "quarantined"})
 MINOR_REASON = "author states age under 18"
-# Routes that can only ever see public content: a record they bring whose visibility the platform
-# did not state (old Reddit listings lack `subreddit_type`) is public by construction.
-PUBLIC_ONLY_ROUTES = frozenset({"reddit_api", ARCHIVE_DUMP})
-
 _AGE = r"(1[0-7]|[5-9])"  # an age under 18 that people state of themselves (under 5 is never one)
 # Words after a number that make it something other than an age ("I'm 15 messages in").
 _NOT_AN_AGE = (r"(?!\s*(?:%|\.\d|k\b|messages|chats|hours|days|weeks|months|minutes|mins|seconds|times|bots|"
@@ -97,11 +83,11 @@ class TosFilter:
         self.settings = settings
 
     def check(self, post: Post) -> Verdict:
-        allowed = ALLOWED_ROUTES.get(post.platform)
+        platform = platforms.get(post.platform)
         route = post.provenance.route
-        if allowed is None:
+        if platform is None:
             return Verdict(False, "unknown platform")
-        if route not in allowed:
+        if not platform.allows(route):
             return Verdict(False, "route not allowed")
         if post.deleted:
             return Verdict(False, "deleted")
@@ -111,7 +97,7 @@ class TosFilter:
             return Verdict(False, "not public")
         if post.visibility is Visibility.QUARANTINED:
             return Verdict(False, "quarantined")
-        if post.visibility is Visibility.UNKNOWN and route not in PUBLIC_ONLY_ROUTES:
+        if post.visibility is Visibility.UNKNOWN and route not in platform.public_routes:
             return Verdict(False, "visibility unknown")
         if post.nsfw and not self.settings.allow_nsfw:
             return Verdict(False, "nsfw")

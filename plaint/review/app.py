@@ -27,9 +27,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from plaint import platforms
 from plaint.config import STRATEGY_CODES, TYPE_CODES, Config
 from plaint.errors import ConfigError, PlaintError
-from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.review.queue import RETRAIN_EVERY, Queue
 from plaint.runcontrol import LockHeld, RunLock
 from plaint.storage.database import Database
@@ -161,7 +161,7 @@ class Review:
 
         status = self.status
         try:
-            with RunLock(self.database.url, tuple(ALLOWED_ROUTES)):  # as plaint rescore: no run writes tiers meanwhile
+            with RunLock(self.database.url, platforms.names()):  # as plaint rescore: no run writes tiers meanwhile
                 learning, _, result = learn_and_rescore(self.database, self.config)
             self.status = ModelStatus(learning.note, learning.comparison, learning.decisions)
             self.say(f"{learning.note}; {result.scored} stored posts scored again, the queue re-ranked")

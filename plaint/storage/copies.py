@@ -1,5 +1,5 @@
 """Linking each new post that repeats an earlier one to that first sighting, inside a batch's
-transaction: exact copies by text hash, near copies by MinHash LSH band keys (see dedup.py).
+transaction: exact copies by text hash, near copies by MinHash LSH band keys (see plaint/identity.py).
 
 Only originals carry band keys and a signature. A popular complaint reposted a thousand times
 then costs one candidate, not a thousand, and every copy points straight at the first sighting.
@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from plaint.storage import chunks, placeholder
-from plaint.storage.dedup import (
+from plaint.identity import (
     HASHER,
     SCREEN,
     THRESHOLD,

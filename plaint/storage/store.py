@@ -25,7 +25,7 @@ from plaint.storage import chunks, placeholder
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database, StorageError, describe
-from plaint.storage.dedup import TextIdentity, fingerprint
+from plaint.identity import TextIdentity, fingerprint
 from plaint.storage.forgotten import OUTCOME as FORGOTTEN_OUTCOME
 from plaint.storage.forgotten import STAGE as FORGOTTEN_STAGE
 from plaint.storage.forgotten import Forgotten, remember

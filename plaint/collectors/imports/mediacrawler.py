@@ -15,6 +15,9 @@ from plaint.collectors.imports.values import (
     timestamp,
     without_query,
 )
+from plaint.platforms import comment_id
+from plaint.platforms.tieba import thread_url
+from plaint.platforms.xiaohongshu import note_url
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 CONTAINERS = ("ndjson", "csv", "json")
@@ -29,7 +32,7 @@ def _author(platform: str, record: dict[str, Any], handle_field: str, id_field: 
 
 def _parent(parent: str, thread: str) -> str:
     """A reply's parent: another comment, or ("" and "0" in the exports) the thread itself."""
-    return f"comment:{parent}" if parent not in ("", "0") else thread
+    return comment_id(parent) if parent not in ("", "0") else thread
 
 
 def _post(platform: str, record: dict[str, Any], provenance: Provenance, **fields: Any) -> list[Post]:
@@ -39,7 +42,7 @@ def _post(platform: str, record: dict[str, Any], provenance: Provenance, **field
 # Xiaohongshu -----------------------------------------------------------------------------------
 
 def _xhs_note_url(note_id: str) -> str:
-    return f"https://www.xiaohongshu.com/explore/{note_id}"
+    return note_url(note_id)
 
 
 def xhs_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
@@ -57,7 +60,7 @@ def xhs_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     parent = text(record, "parent_comment_id")
     user_id = text(record, "user_id")
-    return _post("xiaohongshu", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
+    return _post("xiaohongshu", record, provenance, native_id=comment_id(required(record, 'comment_id')),
                  kind=Kind.COMMENT, url=_xhs_note_url(note_id), thread_id=note_id,
                  parent_id=_parent(parent, note_id),
                  text=prose(record, "content"),
@@ -85,7 +88,7 @@ def weibo_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
 def weibo_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     parent = text(record, "parent_comment_id")
-    return _post("weibo", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
+    return _post("weibo", record, provenance, native_id=comment_id(required(record, 'comment_id')),
                  kind=Kind.COMMENT, url=f"https://m.weibo.cn/detail/{note_id}", thread_id=note_id,
                  parent_id=_parent(parent, note_id),
                  text=prose(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
@@ -102,7 +105,7 @@ def _tieba_profile(record: dict[str, Any]) -> str | None:
 def tieba_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     return _post("tieba", record, provenance, native_id=note_id, kind=Kind.POST,
-                 url=without_query(text(record, "note_url")) or f"https://tieba.baidu.com/p/{note_id}",
+                 url=without_query(text(record, "note_url")) or thread_url(note_id),
                  community=text(record, "tieba_name") or None, title=prose(record, "title") or None,
                  text=prose(record, "desc"), author=_author("tieba", record, "user_nickname", "user_nickname",
                                                           _tieba_profile(record)),
@@ -112,9 +115,9 @@ def tieba_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
 def tieba_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     parent = text(record, "parent_comment_id", "parment_comment_id")  # MediaCrawler spells it both ways
-    comment_id = required(record, "comment_id")
-    return _post("tieba", record, provenance, native_id=f"comment:{comment_id}", kind=Kind.COMMENT,
-                 url=f"https://tieba.baidu.com/p/{note_id}?pid={comment_id}#{comment_id}", thread_id=note_id,
+    reply_id = required(record, "comment_id")
+    return _post("tieba", record, provenance, native_id=comment_id(reply_id), kind=Kind.COMMENT,
+                 url=f"{thread_url(note_id)}?pid={reply_id}#{reply_id}", thread_id=note_id,
                  parent_id=_parent(parent, note_id),
                  community=text(record, "tieba_name") or None, text=prose(record, "content"),
                  author=_author("tieba", record, "user_nickname", "user_nickname", _tieba_profile(record)),
@@ -146,7 +149,7 @@ def zhihu_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     kind = text(record, "content_type") or "answer"
     content_id = required(record, "content_id")
     parent = text(record, "parent_comment_id")
-    return _post("zhihu", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
+    return _post("zhihu", record, provenance, native_id=comment_id(required(record, 'comment_id')),
                  kind=Kind.COMMENT, url=f"https://www.zhihu.com/{kind}/{content_id}" if kind != "answer"
                  else f"https://www.zhihu.com/answer/{content_id}", thread_id=f"{kind}:{content_id}",
                  parent_id=_parent(parent, f"{kind}:{content_id}"),
@@ -173,7 +176,7 @@ def douyin_aweme(record: dict[str, Any], provenance: Provenance) -> list[Post]:
 def douyin_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     aweme_id = required(record, "aweme_id")
     parent = text(record, "parent_comment_id")
-    return _post("douyin", record, provenance, native_id=f"comment:{required(record, 'comment_id')}",
+    return _post("douyin", record, provenance, native_id=comment_id(required(record, 'comment_id')),
                  kind=Kind.COMMENT, url=f"https://www.douyin.com/video/{aweme_id}", thread_id=aweme_id,
                  parent_id=_parent(parent, aweme_id),
                  text=prose(record, "content"), author=_douyin_author(record),

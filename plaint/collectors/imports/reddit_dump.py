@@ -9,7 +9,7 @@ from typing import Any
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import BadRecord
 from plaint.collectors.reddit import map_lone_comment, map_submission
-from plaint.filters.tos import ARCHIVE_DUMP
+from plaint.platforms import ARCHIVE_DUMP
 from plaint.post import Post, Provenance
 
 

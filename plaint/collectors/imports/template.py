@@ -14,6 +14,7 @@ import json
 from datetime import UTC
 from typing import Any
 
+from plaint import platforms
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import (
     NO_TEXT,
@@ -26,7 +27,6 @@ from plaint.collectors.imports.values import (
     timestamp,
     without_query,
 )
-from plaint.filters.tos import ALLOWED_ROUTES
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 COLUMNS = ("platform", "url", "native_id", "kind", "community", "title", "text", "author", "author_id",
@@ -55,8 +55,8 @@ def template(fmt: str) -> str:
 
 def hand_post(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     platform = required(record, "platform").strip().lower()
-    if platform not in ALLOWED_ROUTES:
-        raise BadRecord(f"platform {platform!r} is not one of {', '.join(sorted(ALLOWED_ROUTES))}")
+    if platforms.get(platform) is None:
+        raise BadRecord(f"platform {platform!r} is not one of {', '.join(platforms.names())}")
     body, title = prose(record, "text"), prose(record, "title")
     if not body.strip() and not title.strip():
         raise BadRecord(NO_TEXT)

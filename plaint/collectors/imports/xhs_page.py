@@ -7,6 +7,8 @@ from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import BadRecord, count, prose, text, timestamp
+from plaint.platforms import comment_id
+from plaint.platforms.xiaohongshu import note_url
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 
@@ -26,16 +28,16 @@ def _author(user: dict[str, Any]) -> Author | None:
 
 
 def _comment(item: dict[str, Any], note_id: str, parent: str, provenance: Provenance) -> list[Post]:
-    comment_id = text(item, "id")
-    if not comment_id:
+    reply_id = text(item, "id")
+    if not reply_id:
         return []
-    posts = [Post(platform="xiaohongshu", native_id=f"comment:{comment_id}", kind=Kind.COMMENT, provenance=provenance,
-                  url=f"https://www.xiaohongshu.com/explore/{note_id}", thread_id=note_id, parent_id=parent,
+    posts = [Post(platform="xiaohongshu", native_id=comment_id(reply_id), kind=Kind.COMMENT, provenance=provenance,
+                  url=note_url(note_id), thread_id=note_id, parent_id=parent,
                   text=prose(item, "content"), author=_author(item.get("userInfo") or {}),
                   created_at=timestamp(item, "createTime"), score=count(item, "likeCount"),
                   visibility=Visibility.PUBLIC)]
     for sub in item.get("subComments") or []:
-        posts += _comment(sub, note_id, f"comment:{comment_id}", provenance)
+        posts += _comment(sub, note_id, comment_id(reply_id), provenance)
     return posts
 
 
@@ -52,7 +54,7 @@ def page_state(record: dict[str, Any], provenance: Provenance) -> list[Post]:
         interact = note.get("interactInfo") or {}
         posts.append(Post(
             platform="xiaohongshu", native_id=note_id, kind=Kind.NOTE, provenance=provenance,
-            url=f"https://www.xiaohongshu.com/explore/{note_id}", title=prose(note, "title") or None,
+            url=note_url(note_id), title=prose(note, "title") or None,
             text=prose(note, "desc"), author=_author(note.get("user") or {}), created_at=timestamp(note, "time"),
             score=count(interact, "likedCount"), num_comments=count(interact, "commentCount"),
             visibility=Visibility.PUBLIC))

@@ -7,6 +7,7 @@ from typing import Any
 
 from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.values import BadRecord, count, prose, required, text, timestamp
+from plaint.platforms.xiaohongshu import note_url
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 
 
@@ -47,7 +48,7 @@ def xiaohongshu_item(record: dict[str, Any], provenance: Provenance) -> list[Pos
     interact = note.get("interact_info") or note.get("interactInfo") or {}
     return [Post(
         platform="xiaohongshu", native_id=note_id, kind=Kind.NOTE, provenance=provenance,
-        url=f"https://www.xiaohongshu.com/explore/{note_id}",
+        url=note_url(note_id),
         title=prose(note, "display_title", "title") or None, text=prose(note, "desc"),
         author=Author("xiaohongshu", text(user, "nickname", "nick_name") or user_id, user_id or None,
                       f"https://www.xiaohongshu.com/user/profile/{user_id}" if user_id else None) if user_id else None,
