@@ -74,11 +74,11 @@ class PoliteClient:
         except CollectorFailed:
             response = None
         if response is None or response.status_code >= 500:
-            parser.disallow_all = True  # no answer: assume nothing is allowed, as robotparser does
+            parser.disallow_all = True  # type: ignore[attr-defined]  # as robotparser.read() sets it; no answer: assume nothing is allowed, as robotparser does
         elif response.status_code in (401, 403):
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]
         elif response.status_code >= 400:
-            parser.allow_all = True  # no robots.txt: nothing is disallowed
+            parser.allow_all = True  # type: ignore[attr-defined]  # no robots.txt: nothing is disallowed
         else:
             parser.parse(response.text.splitlines())
         return parser

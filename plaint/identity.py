@@ -151,4 +151,4 @@ def _identity_from_bytes(text_hash: str | None, shingles: tuple[str, bytes] | No
     def array(packed: tuple[str, bytes] | None) -> np.ndarray | None:
         return None if packed is None else np.frombuffer(packed[1], dtype=packed[0])
     pairs = np.frombuffer(keys, dtype=np.uint64).reshape(-1, 2).tolist()
-    return TextIdentity(text_hash, array(shingles), array(signature), tuple(map(tuple, pairs)))
+    return TextIdentity(text_hash, array(shingles), array(signature), tuple((first, second) for first, second in pairs))

@@ -26,15 +26,23 @@ from plaint.storage.screenings import (
 )
 
 
-
 class ExportChoices(Protocol):
     """What the manifest reports of how the corpus was exported (export.ExportOptions has these)."""
 
-    statuses: tuple[str, ...]
-    sample: int | None
-    seed: int | None
-    stratify: str | None
-    identified: bool
+    @property
+    def statuses(self) -> tuple[str, ...]: ...
+
+    @property
+    def sample(self) -> int | None: ...
+
+    @property
+    def seed(self) -> int | None: ...
+
+    @property
+    def stratify(self) -> str | None: ...
+
+    @property
+    def identified(self) -> bool: ...
 
 
 FIRST_PASS_REASONS = (NOT_COMPANION, NO_TERM)

@@ -15,7 +15,10 @@ import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 from plaint.errors import PlaintError
 from plaint.storage.failures import explain, watch
@@ -35,8 +38,8 @@ class RunLock:
         self.path: Path | None = None
         if database_url.startswith("sqlite:///"):
             self.path = Path(database_url[len("sqlite:///"):] + ".lock")
-        self._handle = None
-        self._connection = None
+        self._handle: IO[str] | None = None
+        self._connection: tuple[Engine, Connection] | None = None
 
     def __enter__(self) -> RunLock:
         if self.path is None:

@@ -16,9 +16,9 @@ from plaint.filters import Filter
 from plaint.filters.language import LanguageDetector, LanguageFilter
 from plaint.filters.relevance import RelevanceFilter, Screen
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
+from plaint.identity import TextIdentity
 from plaint.post import Annotations, Post
 from plaint.screening.model import Scorer
-from plaint.identity import TextIdentity
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
     from plaint.storage.store import CountKey

@@ -56,9 +56,9 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
             raise CollectorFailed(f"Reddit could not be asked about stored posts: {exc}") from exc
         gone: list[tuple[str, str]] = []
         for native_id in batch:
-            post = seen.get(native_id)
-            reason = "no longer returned" if post is None else tos.check(post).reason
-            if post is None or reason in GONE_REASONS:
+            found = seen.get(native_id)
+            reason = "no longer returned" if found is None else tos.check(found).reason
+            if found is None or reason in GONE_REASONS:
                 gone.append(("reddit", native_id))
                 result.erased[reason] += 1
         store.erase_keys(gone)
@@ -74,10 +74,11 @@ def sweep_pages(store: Store, client: PoliteClient, names: tuple[str, ...] = ("d
     result = SweepResult()
     for name in names:
         platform = platforms.get(name)
-        if platform is None or platform.thread_url is None:
+        template = platform.thread_url if platform else None
+        if template is None:
             raise ValueError(f"{name} has no thread pages to re-check")
         for thread_id, keys in store.threads(name).items():
-            url = platform.url_of_thread(thread_id)
+            url = template.format(thread_id)
             try:
                 client.get(url)
             except Disallowed:

@@ -30,7 +30,7 @@ from plaint.cli.base import (
 )
 from plaint.collectors.imports import import_sources
 from plaint.collectors.imports.template import template as hand_template
-from plaint.collectors.pages import HandCollector, page_collector, platform_of
+from plaint.collectors.pages import HandCollector, PageCollector, page_collector, platform_of
 from plaint.collectors.registry import collector_sources
 from plaint.config import Config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
@@ -203,7 +203,7 @@ def add(
             where = platform or platform_of(url)
             if where is None:
                 raise fail(f"cannot tell the platform of {url}; add --platform")
-            source = HandCollector(url, text, where, author, title, when)
+            source: HandCollector | PageCollector = HandCollector(url, text, where, author, title, when)
         else:
             source = page_collector(url, PoliteClient())
         summary = _locked_run(config, database_url(db), {url: lambda: source}, "add", True, None)

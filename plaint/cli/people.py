@@ -73,7 +73,7 @@ def candidates(
         rows = list_candidates(Database(database_url(db), create=False), load_pseudonymiser(), where)
         if sample is not None:
             rows = sample_candidates(rows, sample, seed or 0, stratify)
-    columns = ("platform", "handle", "profile_url", "message_url", "posts", "types", "strategies",
+    columns: tuple[str, ...] = ("platform", "handle", "profile_url", "message_url", "posts", "types", "strategies",
                "first_post_at", "latest_post_at", "contact_status", "post_urls")
     dicts = [c.to_dict() for c in rows]
     if fmt == "table":  # what fits a terminal; csv and json carry every column

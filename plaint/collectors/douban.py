@@ -128,7 +128,7 @@ def parse_topic_list(html: str, fetched_at: datetime) -> list[TopicRow]:
     for tr in table.select("tr"):
         link = tr.select_one("td.title a")
         match = _TOPIC_ID.search(str(link.get("href"))) if link else None
-        if not match:
+        if link is None or not match:
             continue
         cells = tr.find_all("td")
         author = next((a for a in tr.select("td a") if "/people/" in str(a.get("href"))), None)

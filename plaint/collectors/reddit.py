@@ -47,7 +47,7 @@ _COMMENT_FIELDS = ("author_fullname", "permalink", "locked", "score", "created_u
 def connect(session: requests.Session | None = None, env: Mapping[str, str] | None = None) -> praw.Reddit:
     """A read-only PRAW client from the environment or praw.ini; one clear error when none is set."""
     env = os.environ if env is None else env
-    settings = {key: env[name] for key, name in (("client_id", "REDDIT_CLIENT_ID"),
+    settings: dict[str, Any] = {key: env[name] for key, name in (("client_id", "REDDIT_CLIENT_ID"),
                                                  ("client_secret", "REDDIT_CLIENT_SECRET"),
                                                  ("user_agent", "REDDIT_USER_AGENT")) if env.get(name)}
     settings.setdefault("user_agent", USER_AGENT)

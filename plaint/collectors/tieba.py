@@ -28,13 +28,13 @@ def parse_thread(html: str, url: str, provenance: Provenance) -> list[Post]:
     if not floors:
         raise CollectorFailed(f"{url}: no thread floors on the page (a changed layout, or not a thread)")
     title_node = soup.select_one(".core_title_txt")
-    title = (title_node.get("title") or title_node.get_text(strip=True)) if title_node else None
+    title = str(title_node.get("title") or title_node.get_text(strip=True)) if title_node else None
     forum_node = soup.select_one("a.card_title_fname")
     forum = forum_node.get_text(strip=True) if forum_node else None
     posts: list[Post] = []
     for floor in floors:
         try:
-            field = json.loads(floor["data-field"])
+            field = json.loads(str(floor["data-field"]))
         except (ValueError, KeyError):
             continue
         content = field.get("content") or {}
@@ -50,7 +50,7 @@ def parse_thread(html: str, url: str, provenance: Provenance) -> list[Post]:
         posts.append(Post(
             platform="tieba", native_id=str(thread_id) if first else comment_id(post_id),
             kind=Kind.POST if first else Kind.COMMENT, provenance=provenance,
-            url=thread_url(thread_id) + ("" if first else f"?pid={post_id}#{post_id}"),
+            url=thread_url(str(thread_id)) + ("" if first else f"?pid={post_id}#{post_id}"),
             parent_id=None if first else str(thread_id), thread_id=str(thread_id), community=forum,
             title=title if first else None, text=body.get_text("\n", strip=True),
             author=Author("tieba", str(handle), str(author.get("user_id")) if author.get("user_id") else None,

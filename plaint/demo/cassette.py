@@ -8,7 +8,7 @@ method, path and the query parameters that choose a page, and can say which it n
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -46,7 +46,10 @@ class CassetteAdapter(BaseAdapter):
         self.played = [False] * len(interactions)
         self.requests: list[str] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: float | tuple[float | None, float | None] | None = None, verify: bool | str = True,
+             cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+             proxies: Mapping[str, str] | None = None) -> requests.Response:
         assert request.method and request.url
         self.requests.append(f"{request.method} {request.url}")
         wanted = _request_key(request.method, request.url, self.match)

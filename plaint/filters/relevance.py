@@ -9,6 +9,7 @@ lexicons, with the terms that fired, for the human coder and for `plaint tag --e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from plaint.config import Config, ScreeningSettings
 from plaint.filters import Verdict
@@ -83,7 +84,7 @@ class RelevanceFilter:
     def check(self, post: Post) -> Verdict:
         judgement = self.screen.judge(post.text, post.title, post.platform, post.community)
         tags = judgement.tags
-        notes = {"tier": judgement.tier, "score": judgement.score, "types": tags.types,
+        notes: dict[str, Any] = {"tier": judgement.tier, "score": judgement.score, "types": tags.types,
                  "strategies": tags.strategies, "terms": tags.terms}
         if judgement.score is not None:  # passed the first pass: scored, by this model, into a tier
             notes["counted"] = ((TIER_STAGE, judgement.tier), (MODEL_STAGE, self.screen.described))

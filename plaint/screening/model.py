@@ -28,7 +28,8 @@ PACKAGED = "screening"  # data/screening.npz and data/screening.json inside this
 class Scorer(Protocol):
     """What scores a post: the shipped model, or the study model stacked on it (study.py)."""
 
-    card: dict[str, Any]
+    @property
+    def card(self) -> dict[str, Any]: ...
 
     @property
     def version(self) -> str: ...

@@ -21,13 +21,16 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from plaint.errors import PlaintError
 from plaint.screening.features import CUES, DIMENSIONS, cues, ngrams
 from plaint.screening.model import Calibrated, ScreeningModel
+
+if TYPE_CHECKING:
+    from plaint.filters.tagging import Tags
 
 FEATURES = "stacked-on-shipped-1"  # change with any change to what the study model reads
 MIN_EACH = 2  # confirmed and rejected posts needed, each, before a study model replaces the shipped one

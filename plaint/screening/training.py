@@ -195,7 +195,8 @@ def fit(features: Features, regularisation: float = REGULARISATION, card: dict[s
         raise PlaintError("training needs complaints and other posts among the texts the first pass lets through")
     document_frequency = np.bincount(train.ngrams.indices, minlength=DIMENSIONS)
     idf = np.log((1 + train.ngrams.shape[0]) / (1 + document_frequency)) + 1.0
-    matrix = hstack([_normalised(train.ngrams, idf), train.cues * CUE_SCALE]).tocsr()
+    # scipy-stubs types hstack for sparse blocks only; scipy stacks a dense block beside them as it always has.
+    matrix = hstack([_normalised(train.ngrams, idf), train.cues * CUE_SCALE]).tocsr()  # type: ignore[list-item]
     classifier = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000, solver="lbfgs")
     with threadpool_limits(1):  # the BLAS threads fight over a small problem: 3-4x slower on two cores
         classifier.fit(matrix, train.labels, sample_weight=train.weights)

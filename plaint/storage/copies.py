@@ -18,7 +18,6 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from plaint.storage import chunks, placeholder
 from plaint.identity import (
     HASHER,
     SCREEN,
@@ -31,6 +30,7 @@ from plaint.identity import (
     pack,
     shingles,
 )
+from plaint.storage import chunks, placeholder
 from plaint.storage.models import PostBandRow, PostRow
 
 # New posts are linked before they are inserted, under ids above any a database hands out:

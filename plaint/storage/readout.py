@@ -33,6 +33,7 @@ def corpus(database: Database, statuses: Sequence[str] | None = None
                 select(PostRow.duplicate_of, PostRow.platform, PostRow.native_id)
                 .where(PostRow.duplicate_of.is_not(None), PostRow.tombstoned_at.is_(None))
                 .order_by(PostRow.id)):
+            assert original is not None  # the where above
             copies.setdefault(original, []).append((platform, native_id))
         codes = confirmed_codes(session)
         query = (select(PostRow, status_expression()).where(_in_corpus(statuses)).options(joinedload(PostRow.author))

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from plaint import __version__
+from plaint.identity import TextIdentity, fingerprint
 from plaint.post import Annotations, Author, Post
 from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
 from plaint.queries import Query
@@ -25,7 +26,6 @@ from plaint.storage import chunks, placeholder
 from plaint.storage.contacts import DO_NOT_CONTACT, log_status
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database, StorageError, describe
-from plaint.identity import TextIdentity, fingerprint
 from plaint.storage.forgotten import OUTCOME as FORGOTTEN_OUTCOME
 from plaint.storage.forgotten import STAGE as FORGOTTEN_STAGE
 from plaint.storage.forgotten import Forgotten, remember

@@ -43,7 +43,7 @@ def xiaohongshu_item(record: dict[str, Any], provenance: Provenance) -> list[Pos
     note_id = text(item, "id", "note_id", "noteId") or text(note, "note_id", "noteId", "id")
     if not note_id:
         raise BadRecord("no note id")
-    user = note.get("user") if isinstance(note.get("user"), dict) else {}
+    user: dict[str, Any] = note["user"] if isinstance(note.get("user"), dict) else {}
     user_id = text(user, "user_id", "userId")
     interact = note.get("interact_info") or note.get("interactInfo") or {}
     return [Post(
