@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.progress import Progress as RichProgress
@@ -14,7 +14,15 @@ from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from plaint.pipeline import RunSummary
+from plaint.post import DROPPED, TIERS
 from plaint.queries import Query
+from plaint.sorting import DATED_AHEAD, SUSPICIOUS
+from plaint.storage.readout import UNSCORED
+from plaint.storage.screenings import STATUSES
+
+if TYPE_CHECKING:
+    from plaint.agreement import Agreement
+    from plaint.sweep import SweepResult
 
 FORMATS = ("table", "csv", "json")
 STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored", "forgotten")
@@ -78,6 +86,61 @@ def summary_dict(summary: RunSummary) -> dict[str, Any]:
         "warnings": summary.warnings,
         "langdetect_calls": summary.langdetect_calls,
     }
+
+
+def print_import_summary(summary: RunSummary, out: TextIO, err: TextIO) -> None:
+    """A line per imported file (formats, records, bad ones, title-only posts, suspicious dates),
+    and its first problems, each with its line, on `err`."""
+    for source, result in summary.platforms.items():
+        formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
+        ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
+        titled = result.info.get("title_only", 0)
+        print(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
+              f"{result.info.get('bad', 0)} bad"
+              + (f"; {titled} with a title and no text (their content may be a picture or a link "
+                 "plaint cannot read)" if titled else "")
+              + (f"; {ahead} dated after tomorrow (suspicious: check the file's dates and zone)"
+                 if ahead else ""), file=out)
+        for problem in result.info.get("problems", [])[:10]:
+            print(f"  {problem['where']}: {problem['problem']}", file=err)
+
+
+def print_stats(numbers: dict[str, Any], database: str, out: TextIO, err: TextIO) -> None:
+    """What `plaint stats` shows of storage/readout.py's numbers."""
+    print(f"database: {database}", file=out)
+    print(f"posts in the corpus: {numbers['posts']} by {numbers['authors']} authors "
+          f"({numbers['copies']} copies linked to their original, {numbers['erased']} erased)", file=out)
+    tiers = numbers["tiers"]
+    print("screening: " + ", ".join(f"{name} tier {tiers[name]}" for name in (*TIERS, DROPPED, UNSCORED)
+                                    if name in tiers), file=out)
+    screening = numbers["screening"]
+    if screening:
+        print("screened by a person: " + ", ".join(f"{name} {screening[name]}" for name in STATUSES
+                                                   if name in screening), file=out)
+    if tiers.get(UNSCORED):
+        print(f"note: {tiers[UNSCORED]} posts were stored before the screening model and have no tier; "
+              "plaint rescore gives them one", file=err)
+    write_rows(numbers["by_platform"], ("platform", "kind", "posts"), "table", out)
+    write_rows([{"type": t, "posts": n} for t, n in numbers["types"].items()], ("type", "posts"), "table",
+               out, title="suggested discrimination types")
+    write_rows(numbers["runs"], ("id", "command", "status", "started_at", "found", "kept", "new"), "table",
+               out, title="recent runs")
+
+
+def sweep_line(what: str, result: SweepResult) -> str:
+    erased = ", ".join(f"{n} {reason}" for reason, n in result.erased.most_common()) or "none"
+    skipped = ", ".join(f"{n} ({reason})" for reason, n in result.skipped.most_common())
+    return f"{what}: {result.checked} stored posts checked; erased: {erased}" + (f"; not checked: {skipped}"
+                                                                                if skipped else "")
+
+
+def kappa_rows(result: Agreement) -> list[dict[str, Any]]:
+    """Cohen's kappa for relevance, then per code, with the posts it was computed on."""
+    def shown(kappa: float | None) -> str:
+        return "undefined" if kappa is None else f"{kappa:.3f}"
+
+    rows = [{"measure": "relevance (complaint / not / unsure)", "posts": result.both, "kappa": shown(result.relevance)}]
+    return rows + [{"measure": code, "posts": n, "kappa": shown(kappa)} for code, (n, kappa) in result.codes.items()]
 
 
 def _stage_key(item: tuple[tuple[str, str, str], int]) -> tuple:

@@ -38,13 +38,13 @@ from plaint.http import PoliteClient
 from plaint.pipeline import Pipeline, RunSummary
 from plaint.pseudonym import load_pseudonymiser
 from plaint.render import (
+    print_import_summary,
     print_summary,
     summary_dict,
     write_rows,
 )
 from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
 from plaint.runlog import append_log
-from plaint.sorting import DATED_AHEAD, SUSPICIOUS
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.store import Store
 from plaint.workers import default_workers
@@ -159,18 +159,7 @@ def import_files(
         summary = _locked_run(config, database_url(db), sources, "import", quiet or as_json, log_file,
                               workers=default_workers() if workers is None else workers)
     if not as_json:
-        for source, result in summary.platforms.items():
-            formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
-            ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
-            titled = result.info.get("title_only", 0)
-            typer.echo(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
-                       f"{result.info.get('bad', 0)} bad"
-                       + (f"; {titled} with a title and no text (their content may be a picture or a link "
-                          "plaint cannot read)" if titled else "")
-                       + (f"; {ahead} dated after tomorrow (suspicious: check the file's dates and zone)"
-                          if ahead else ""))
-            for problem in result.info.get("problems", [])[:10]:
-                typer.echo(f"  {problem['where']}: {problem['problem']}", err=True)
+        print_import_summary(summary, sys.stdout, sys.stderr)
     print_run(summary, as_json)
 
 

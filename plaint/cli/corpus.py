@@ -23,18 +23,14 @@ from plaint.cli.base import (
     screening_statuses,
 )
 from plaint.export import IDENTIFIED_WARNING, ExportOptions, write_corpus
-from plaint.post import DROPPED, TIERS
 from plaint.pseudonym import load_pseudonymiser
-from plaint.render import (
-    write_rows,
-)
+from plaint.render import print_stats, write_rows
 from plaint.report import build_report, render_html
 from plaint.review.queue import QUALITY_SAMPLE
 from plaint.storage.database import Database, database_url, describe
-from plaint.storage.readout import UNSCORED, recent_runs
 from plaint.storage.readout import copies as read_copies
+from plaint.storage.readout import recent_runs
 from plaint.storage.readout import stats as read_stats
-from plaint.storage.screenings import STATUSES
 
 
 @app.command()
@@ -68,24 +64,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         typer.echo(json.dumps({"database": describe(url), **numbers}, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"database: {describe(url)}")
-    typer.echo(f"posts in the corpus: {numbers['posts']} by {numbers['authors']} authors "
-               f"({numbers['copies']} copies linked to their original, {numbers['erased']} erased)")
-    tiers = numbers["tiers"]
-    typer.echo("screening: " + ", ".join(f"{name} tier {tiers[name]}" for name in (*TIERS, DROPPED, UNSCORED)
-                                         if name in tiers))
-    screening = numbers["screening"]
-    if screening:
-        typer.echo("screened by a person: " + ", ".join(f"{name} {screening[name]}" for name in STATUSES
-                                                        if name in screening))
-    if tiers.get(UNSCORED):
-        typer.echo(f"note: {tiers[UNSCORED]} posts were stored before the screening model and have no tier; "
-                   "plaint rescore gives them one", err=True)
-    write_rows(numbers["by_platform"], ("platform", "kind", "posts"), "table", sys.stdout)
-    write_rows([{"type": t, "posts": n} for t, n in numbers["types"].items()], ("type", "posts"), "table",
-               sys.stdout, title="suggested discrimination types")
-    write_rows(numbers["runs"], ("id", "command", "status", "started_at", "found", "kept", "new"), "table",
-               sys.stdout, title="recent runs")
+    print_stats(numbers, describe(url), sys.stdout, sys.stderr)
 
 
 @app.command("copies")

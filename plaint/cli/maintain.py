@@ -18,11 +18,12 @@ from plaint.cli.base import (
 )
 from plaint.config import default_keywords_text
 from plaint.errors import CollectorUnavailable
+from plaint.render import sweep_line
 from plaint.runcontrol import LockHeld, RunLock
 from plaint.storage.database import Database, database_url, describe
 from plaint.storage.schema import current as current_revision
 from plaint.storage.store import Store
-from plaint.sweep import SweepResult, sweep_platforms
+from plaint.sweep import sweep_platforms
 
 
 @app.command()
@@ -49,16 +50,9 @@ def sweep(
                     if isinstance(outcome, CollectorUnavailable):
                         typer.echo(f"{name}: skipped - {outcome}")
                     else:
-                        _print_sweep(name, outcome)
+                        typer.echo(sweep_line(name, outcome))
         except LockHeld as exc:
             raise fail(str(exc), EXIT_NOTHING_RAN) from None
-
-
-def _print_sweep(what: str, result: SweepResult) -> None:
-    erased = ", ".join(f"{n} {reason}" for reason, n in result.erased.most_common()) or "none"
-    skipped = ", ".join(f"{n} ({reason})" for reason, n in result.skipped.most_common())
-    typer.echo(f"{what}: {result.checked} stored posts checked; erased: {erased}" + (f"; not checked: {skipped}"
-                                                                                    if skipped else ""))
 
 
 @app.command()

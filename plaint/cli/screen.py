@@ -25,11 +25,7 @@ from plaint.cli.base import (
 )
 from plaint.filters.relevance import Screen
 from plaint.pipeline import LEXICONS_DIFFER
-from plaint.render import (
-    COMPARISON_COLUMNS,
-    comparison_rows,
-    write_rows,
-)
+from plaint.render import COMPARISON_COLUMNS, comparison_rows, kappa_rows, write_rows
 from plaint.rescore import learn_and_rescore
 from plaint.review.queue import QUALITY_SAMPLE, RETRAIN_EVERY, SEED
 from plaint.runcontrol import LockHeld, RunLock
@@ -186,9 +182,7 @@ def agreement_command(
         raise fail("name two reviewers: --reviewers A B")
     with reported_errors():
         result = agreement(Database(database_url(db), create=False), names[0], names[1])
-    shown = lambda kappa: "undefined" if kappa is None else f"{kappa:.3f}"  # noqa: E731
-    rows = [{"measure": "relevance (complaint / not / unsure)", "posts": result.both, "kappa": shown(result.relevance)}]
-    rows += [{"measure": code, "posts": n, "kappa": shown(kappa)} for code, (n, kappa) in result.codes.items()]
+    rows = kappa_rows(result)
     if fmt == "json":
         typer.echo(json.dumps({"reviewers": names, "both_screened": result.both, "kappa": rows,
                                "disagreements": result.disagreements}, ensure_ascii=False, indent=2))
