@@ -68,7 +68,7 @@ def as_post(item: dict) -> Post:
 
 def store_all(store: Store, items: list[dict]) -> tuple[float, Counter]:
     outcomes: Counter = Counter()
-    run = store.start_run("bench")
+    run = store.runs.start("bench")
     started = time.perf_counter()
     for start in range(0, len(items), BATCH):
         by_platform: dict[str, list] = {}

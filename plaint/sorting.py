@@ -21,7 +21,7 @@ from plaint.screening.model import Scorer
 from plaint.storage.dedup import TextIdentity
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
-    from plaint.storage.store import CountKey
+    from plaint.storage.runs import CountKey
 
 
 def build_filters(config: Config, detector: LanguageDetector | None = None,

@@ -56,7 +56,7 @@ def save(store: Store, *posts: Post) -> Counter:
     for p in posts:
         by_platform.setdefault(p.platform, []).append((p, Kept(types=["misogyny"])))
     outcomes: Counter = Counter()
-    run = store.start_run("t")
+    run = store.runs.start("t")
     for platform, kept in by_platform.items():
         outcomes += store.save_batch(run, platform, kept, [], [], Counter())
     return outcomes
@@ -132,7 +132,7 @@ def test_short_texts_are_never_near_copies(store: Store) -> None:
 def test_the_original_erased_leaves_its_copy_standing_and_indexed(store: Store) -> None:
     save(store, post("t3_a", REDDIT))
     save(store, post("v1", TIKTOK, platform="tiktok"))
-    run = store.start_run("t")
+    run = store.runs.start("t")
     store.save_batch(run, "reddit", [], [post("t3_a", REDDIT)], [], Counter())
     stored = rows(store)
     assert stored["v1"].duplicate_of is None and stored["v1"].duplicate_kind is None
