@@ -254,8 +254,8 @@ class Pipeline:
 
     def _flush(self, batch: _Batch, summary: RunSummary) -> None:
         if batch.kept or batch.gone or batch.minors:
-            self.store.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
-                                  summary.counts)
+            self.store.posts.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
+                                        summary.counts)
         batch.clear()
 
 

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from plaint.errors import ConfigError
-from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.storage.database import Database, StorageError, database_url
 from plaint.storage.dedup import fingerprint
 from plaint.storage.models import AuthorRow, PostRow
-from plaint.storage.store import Annotations, Store
+from plaint.storage.store import Store
 
 TEXT = "The companion bot told me women should stay quiet and let men decide. So sexist."
 
@@ -36,8 +36,8 @@ def post(native_id: str, text: str = TEXT, **fields) -> Post:
 
 
 def save(store: Store, run_id: int, posts, gone=(), minors=()) -> Counter:
-    return store.save_batch(run_id, "reddit", [(p, Kept(language="en", types=["misogyny"])) for p in posts],
-                            list(gone), list(minors), Counter())
+    return store.posts.save_batch(run_id, "reddit", [(p, Kept(language="en", types=["misogyny"])) for p in posts],
+                                  list(gone), list(minors), Counter())
 
 
 def rows(store: Store) -> dict[str, PostRow]:
