@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from plaint.collectors import BlockSource, Collector
 from plaint.config import Config
@@ -21,7 +21,7 @@ from plaint.errors import CollectorUnavailable, PlaintError
 from plaint.post import Annotations, Author, Post
 from plaint.queries import Query
 from plaint.rescore import stored_model
-from plaint.sorting import Outcome, Sorter
+from plaint.sorting import Gone, Kept, Minor, Outcome, Sorter
 from plaint.storage.database import StorageError
 from plaint.storage.runs import CountKey
 from plaint.storage.store import Store
@@ -192,7 +192,8 @@ class Pipeline:
             summary.warnings.extend(collector.warnings)
         return PlatformResult("ok", f"{found} posts", _info(collector))
 
-    def _in_workers(self, collector: Collector) -> bool:
+    def _in_workers(self, collector: Collector) -> TypeGuard[BlockSource]:
+        """Whether this collector's file is sorted by worker processes (and so is a BlockSource)."""
         return (self.workers > 0 and isinstance(collector, BlockSource) and not collector.strict
                 and collector.large)
 
@@ -247,8 +248,13 @@ class Pipeline:
     def _add(self, outcome: Outcome | None, batch: _Batch, summary: RunSummary) -> None:
         if outcome is None:
             return
-        where, item = outcome
-        {"kept": batch.kept, "gone": batch.gone, "minor": batch.minors}[where].append(item)
+        match outcome:
+            case Kept(post, notes):
+                batch.kept.append((post, notes))
+            case Gone(post):
+                batch.gone.append(post)
+            case Minor(author):
+                batch.minors.append(author)
         if len(batch) >= batch.limit:
             self._flush(batch, summary)
 
