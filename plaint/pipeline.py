@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 from plaint.collectors import BlockSource, Collector
 from plaint.config import Config
@@ -23,7 +23,7 @@ from plaint.queries import Query
 from plaint.rescore import stored_model
 from plaint.sorting import Gone, Kept, Minor, Outcome, Sorter
 from plaint.storage.database import StorageError
-from plaint.storage.runs import CountKey
+from plaint.storage.runs import CountKey, Platforms
 from plaint.storage.store import Store
 from plaint.workers import WorkerPool, fewer_collections
 
@@ -62,7 +62,7 @@ class PlatformResult:
 
     status: str  # ok | skipped | failed
     detail: str = ""
-    info: dict = field(default_factory=dict)  # what the collector reports of itself (format, bad lines)
+    info: dict[str, Any] = field(default_factory=dict)  # what the collector reports of itself (format, bad lines)
 
 
 @dataclass
@@ -265,11 +265,11 @@ class Pipeline:
         batch.clear()
 
 
-def _platforms(summary: RunSummary) -> dict[str, dict[str, str]]:
+def _platforms(summary: RunSummary) -> Platforms:
     return {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()}
 
 
-def _info(collector: Collector) -> dict:
+def _info(collector: Collector) -> dict[str, Any]:
     return dict(getattr(collector, "info", {}))
 
 

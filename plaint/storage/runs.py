@@ -16,6 +16,7 @@ from plaint.storage.forgotten import ForgottenList
 from plaint.storage.models import RunCountRow, RunRow
 
 CountKey = tuple[str, str, str]  # (source: a platform or an imported file, stage, outcome)
+Platforms = dict[str, dict[str, str]]  # how each source went: {"status": ..., "detail": ...} by source
 
 
 class Runs:
@@ -44,7 +45,7 @@ class Runs:
             session.flush()
             return run.id
 
-    def finish(self, run_id: int, status: str, platforms: dict[str, Any], warnings: list[str],
+    def finish(self, run_id: int, status: str, platforms: Platforms, warnings: list[str],
                counts: Counter[CountKey]) -> None:
         """End a run that got to its end: its status, what each source did, and its final counts."""
         with self.database.session() as session, session.begin():
@@ -53,7 +54,7 @@ class Runs:
             run.platforms, run.warnings = platforms, warnings
             save_counts(session, run_id, counts)
 
-    def end(self, run_id: int, status: str, platforms: dict[str, Any]) -> bool:
+    def end(self, run_id: int, status: str, platforms: Platforms) -> bool:
         """Mark a run that could not finish (the database failed under it, or a second signal
         stopped it at once): its status and end only, so its counts stay those of its last
         committed batch, as its posts do. After a full disk the write-ahead log is truncated and
