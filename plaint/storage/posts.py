@@ -1,10 +1,13 @@
 """Writing a batch of posts: one transaction per batch of one platform, with the run's counts.
 
 A batch is written in steps: its authors get rows, each kept post is merged into its stored row
-or held back as new, the new ones are checked for copies and inserted in one statement, posts
-gone from the platform are erased, and the run's counts are saved, so a crash loses no earlier
-batch. New posts and authors are written as bulk inserts, not ORM objects: an import stores tens
-of thousands, and an object each cost a millisecond. Posts seen before are merged as rows.
+(see sightings.py) or held back as new, the new ones are linked to the posts they copy and
+inserted in one statement, posts gone from the platform are erased, and the run's counts are
+saved, so a crash loses no earlier batch. A post erased once is never stored again; the same
+text under a new id is stored as a copy of its first sighting (copies.py).
+
+New posts and authors are written as bulk inserts, not ORM objects: an import stores tens of
+thousands, and an object each cost a millisecond. Posts seen before are merged as rows.
 """
 
 from __future__ import annotations
