@@ -52,9 +52,9 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
             raise CollectorFailed(f"Reddit could not be asked about stored posts: {exc}") from exc
         gone: list[tuple[str, str]] = []
         for native_id in batch:
-            post = seen.get(native_id)
-            reason = "no longer returned" if post is None else tos.check(post).reason
-            if post is None or reason in GONE_REASONS:
+            found = seen.get(native_id)
+            reason = "no longer returned" if found is None else tos.check(found).reason
+            if found is None or reason in GONE_REASONS:
                 gone.append(("reddit", native_id))
                 result.erased[reason] += 1
         store.erasure.erase_keys(gone)
