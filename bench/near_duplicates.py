@@ -24,11 +24,11 @@ from pathlib import Path
 
 from synthetic import posts, similar_posts
 
-from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.storage.copies import CopyLinker
 from plaint.storage.database import Database
 from plaint.identity import TextIdentity
-from plaint.storage.store import Annotations, Store
+from plaint.storage.store import Store
 
 BATCH = 1000
 LINK_SECONDS = [0.0]
@@ -68,14 +68,14 @@ def as_post(item: dict) -> Post:
 
 def store_all(store: Store, items: list[dict]) -> tuple[float, Counter]:
     outcomes: Counter = Counter()
-    run = store.start_run("bench")
+    run = store.runs.start("bench")
     started = time.perf_counter()
     for start in range(0, len(items), BATCH):
         by_platform: dict[str, list] = {}
         for item in items[start:start + BATCH]:
             by_platform.setdefault(item["platform"], []).append((as_post(item), Annotations()))
         for platform, kept in by_platform.items():
-            outcomes += store.save_batch(run, platform, kept, [], [], Counter())
+            outcomes += store.posts.save_batch(run, platform, kept, [], [], Counter())
     return time.perf_counter() - started, outcomes
 
 

@@ -13,17 +13,18 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeGuard
 
 from plaint.collectors import BlockSource, Collector
 from plaint.config import Config
 from plaint.errors import CollectorUnavailable, PlaintError
-from plaint.post import Author, Post
+from plaint.post import Annotations, Author, Post
 from plaint.queries import Query
 from plaint.rescore import stored_model
-from plaint.sorting import Outcome, Sorter
+from plaint.sorting import Gone, Kept, Minor, Outcome, Sorter
 from plaint.storage.database import StorageError
-from plaint.storage.store import Annotations, CountKey, Store
+from plaint.storage.runs import CountKey, Platforms
+from plaint.storage.store import Store
 from plaint.workers import WorkerPool, fewer_collections
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ class PlatformResult:
 
     status: str  # ok | skipped | failed
     detail: str = ""
-    info: dict = field(default_factory=dict)  # what the collector reports of itself (format, bad lines)
+    info: dict[str, Any] = field(default_factory=dict)  # what the collector reports of itself (format, bad lines)
 
 
 @dataclass
@@ -110,7 +111,7 @@ class Pipeline:
         (StorageError: a full disk, a lost server; marked failed) and a second SIGTERM or Ctrl-C
         (KeyboardInterrupt; marked interrupted). The batch in hand is then not stored, and the
         run's stored counts stay those of its last committed batch."""
-        summary = RunSummary(self.store.start_run(command))
+        summary = RunSummary(self.store.runs.start(command))
         if self.sorter.screen.lexicons_differ:
             summary.warnings.append(LEXICONS_DIFFER)
         current = ""
@@ -126,7 +127,7 @@ class Pipeline:
             if self.stop_requested:
                 summary.status = "interrupted"
             summary.langdetect_calls = self.sorter.detector.langdetect_calls + self._worker_langdetect_calls
-            self.store.finish_run(summary.run_id, summary.status, _platforms(summary), summary.warnings,
+            self.store.runs.finish(summary.run_id, summary.status, _platforms(summary), summary.warnings,
                                   summary.counts)
         except StorageError as exc:
             summary.platforms.setdefault(current, PlatformResult("failed", str(exc)))
@@ -144,7 +145,7 @@ class Pipeline:
     def _end_at_once(self, summary: RunSummary, status: str) -> str:
         """Mark the run, and say in words how it was left."""
         summary.status = status
-        if self.store.end_run(summary.run_id, status, _platforms(summary)):
+        if self.store.runs.end(summary.run_id, status, _platforms(summary)):
             return f"every batch committed before is kept, and run {summary.run_id} is marked {status} (plaint runs)"
         return (f"every batch committed before is kept; run {summary.run_id} could not be marked {status}, and "
                 "the next run marks it interrupted")
@@ -166,7 +167,7 @@ class Pipeline:
             for index, query in enumerate(queries, 1):
                 self.progress.query_started(platform, index, len(queries), query)
                 if not self.full:
-                    query = dataclasses.replace(query, since=self.store.cursor(query))
+                    query = dataclasses.replace(query, since=self.store.cursors.get(query))
                 if len(queries) == 1 and self._in_workers(collector):
                     results, newest = self._sort_in_workers(collector, query, batch, summary)
                 else:
@@ -177,7 +178,7 @@ class Pipeline:
                 # The search's posts are stored before its cursor moves past them: a run killed in
                 # between would otherwise skip them in every later run.
                 self._flush(batch, summary)
-                self.store.note_query(query, results, newest)
+                self.store.cursors.note(query, results, newest)
         except (StorageError, KeyboardInterrupt):
             batch.clear()  # nothing more is written: the database failed, or a second signal means now
             raise
@@ -191,7 +192,8 @@ class Pipeline:
             summary.warnings.extend(collector.warnings)
         return PlatformResult("ok", f"{found} posts", _info(collector))
 
-    def _in_workers(self, collector: Collector) -> bool:
+    def _in_workers(self, collector: Collector) -> TypeGuard[BlockSource]:
+        """Whether this collector's file is sorted by worker processes (and so is a BlockSource)."""
         return (self.workers > 0 and isinstance(collector, BlockSource) and not collector.strict
                 and collector.large)
 
@@ -246,23 +248,28 @@ class Pipeline:
     def _add(self, outcome: Outcome | None, batch: _Batch, summary: RunSummary) -> None:
         if outcome is None:
             return
-        where, item = outcome
-        {"kept": batch.kept, "gone": batch.gone, "minor": batch.minors}[where].append(item)
+        match outcome:
+            case Kept(post, notes):
+                batch.kept.append((post, notes))
+            case Gone(post):
+                batch.gone.append(post)
+            case Minor(author):
+                batch.minors.append(author)
         if len(batch) >= batch.limit:
             self._flush(batch, summary)
 
     def _flush(self, batch: _Batch, summary: RunSummary) -> None:
         if batch.kept or batch.gone or batch.minors:
-            self.store.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
-                                  summary.counts)
+            self.store.posts.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
+                                        summary.counts)
         batch.clear()
 
 
-def _platforms(summary: RunSummary) -> dict[str, dict[str, str]]:
+def _platforms(summary: RunSummary) -> Platforms:
     return {p: {"status": r.status, "detail": r.detail} for p, r in summary.platforms.items()}
 
 
-def _info(collector: Collector) -> dict:
+def _info(collector: Collector) -> dict[str, Any]:
     return dict(getattr(collector, "info", {}))
 
 

@@ -183,6 +183,6 @@ def forget_author(database: Database, pseudonym: Pseudonymiser, author: str) -> 
     from plaint.storage.store import Store
 
     author_id, platform, handle = _named_author(database, author, unstored=True)
-    erased = Store(database, pseudonym).forget_author(pseudonym, platform, handle, author_id,
+    erased = Store(database, pseudonym).erasure.forget_author(pseudonym, platform, handle, author_id,
                                                       "removed at the author's request (plaint forget)")
     return platform, handle, erased

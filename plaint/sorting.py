@@ -8,6 +8,7 @@ each sort with a Sorter of their own.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +18,11 @@ from plaint.filters.language import LanguageDetector, LanguageFilter
 from plaint.filters.relevance import RelevanceFilter, Screen
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
 from plaint.identity import TextIdentity
-from plaint.post import Annotations, Post
+from plaint.post import Annotations, Author, Post
 from plaint.screening.model import Scorer
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
-    from plaint.storage.store import CountKey
+    from plaint.storage.runs import CountKey
 
 
 def build_filters(config: Config, detector: LanguageDetector | None = None,
@@ -40,7 +41,32 @@ def build_filters(config: Config, detector: LanguageDetector | None = None,
 FUTURE_MARGIN = timedelta(days=1)
 SUSPICIOUS, DATED_AHEAD = "suspicious", "dated after tomorrow"
 
-Outcome = tuple[str, Any]  # ("kept", (Post, Annotations)) | ("gone", Post) | ("minor", Author)
+
+
+# Where a sorted post goes. Worker processes send these back to the one that writes, pickled.
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A post to store, with what the filters found in it."""
+
+    post: Post
+    notes: Annotations
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    """A post the platform shows as deleted or private: any stored copy is erased."""
+
+    post: Post
+
+
+@dataclass(frozen=True, slots=True)
+class Minor:
+    """An author who stated an age under 18: remembered, so never contacted."""
+
+    author: Author
+
+
+Outcome = Kept | Gone | Minor
 
 
 class Sorter:
@@ -62,7 +88,7 @@ class Sorter:
         counts[(source, "found", post.kind.value)] += 1
         if post.created_at is not None and post.created_at > datetime.now(UTC) + FUTURE_MARGIN:
             counts[(source, SUSPICIOUS, DATED_AHEAD)] += 1  # kept as found; the summary says so
-        notes: dict = {}
+        notes: dict[str, Any] = {}  # what the filters found, merged
         for check in self.filters:
             verdict = check.check(post)
             for stage, outcome in verdict.notes.get("counted", ()):
@@ -70,15 +96,15 @@ class Sorter:
             if not verdict.keep:
                 counts[(source, check.name, verdict.reason)] += 1
                 if verdict.reason in GONE_REASONS:
-                    return ("gone", post)
+                    return Gone(post)
                 if verdict.reason == MINOR_REASON and post.author is not None:
-                    return ("minor", post.author)
+                    return Minor(post.author)
                 return None
             notes.update(verdict.notes)
         counts[(source, "kept", "kept")] += 1
-        return ("kept", (post, Annotations(
+        return Kept(post, Annotations(
             language=notes.get("language"), tier=notes.get("tier"), score=notes.get("score"),
             types=notes.get("types", []),
             strategies=notes.get("strategies", []), terms=notes.get("terms", {}),
             no_contact=notes.get("no_contact"),
-            identity=TextIdentity.of(post.title, post.text) if self.identities else None)))
+            identity=TextIdentity.of(post.title, post.text) if self.identities else None))

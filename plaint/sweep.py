@@ -46,7 +46,7 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
     """Ask Reddit about every stored, not yet erased Reddit post; erase the ones gone."""
     result = SweepResult()
     tos = TosFilter(TosSettings(allow_nsfw=True))  # only the public/deleted part matters here
-    for batch in chunks(store.live_ids("reddit"), BATCH):
+    for batch in chunks(store.sweep.live_ids("reddit"), BATCH):
         seen: dict[str, Post] = {}
         try:
             for thing in reddit.info(fullnames=list(batch)):
@@ -61,7 +61,7 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
             if found is None or reason in GONE_REASONS:
                 gone.append(("reddit", native_id))
                 result.erased[reason] += 1
-        store.erase_keys(gone)
+        store.erasure.erase_keys(gone)
         result.checked += len(batch)
         if progress:
             progress(result.checked)
@@ -77,7 +77,7 @@ def sweep_pages(store: Store, client: PoliteClient, names: tuple[str, ...] = ("d
         template = platform.thread_url if platform else None
         if template is None:
             raise ValueError(f"{name} has no thread pages to re-check")
-        for thread_id, keys in store.threads(name).items():
+        for thread_id, keys in store.sweep.threads(name).items():
             url = template.format(thread_id)
             try:
                 client.get(url)
@@ -89,7 +89,7 @@ def sweep_pages(store: Store, client: PoliteClient, names: tuple[str, ...] = ("d
                 continue
             except CollectorFailed as exc:
                 if "HTTP 404" in str(exc) or "HTTP 410" in str(exc):
-                    store.erase_keys(keys)
+                    store.erasure.erase_keys(keys)
                     result.erased["page gone"] += len(keys)
                 else:
                     result.skipped[f"could not check ({exc})"] += len(keys)
@@ -105,14 +105,14 @@ def sweep_tiktok(store: Store, collector: TikTokCollector) -> SweepResult:
     """Ask the Research API again for every stored TikTok video; erase the videos it no longer
     returns, with their comments. TikTok's terms ask researchers to refresh data every 15 days."""
     result = SweepResult()
-    videos = store.videos("tiktok")
+    videos = store.sweep.videos("tiktok")
     present = collector.still_there(videos) if videos else set()
-    comments = store.threads("tiktok")
+    comments = store.sweep.threads("tiktok")
     for video_id in videos:
         result.checked += 1
         if video_id not in present:
             keys = [("tiktok", video_id), *comments.get(video_id, [])]
-            store.erase_keys(keys)
+            store.erasure.erase_keys(keys)
             result.erased["no longer returned"] += 1
             result.erased["comments of those videos"] += len(keys) - 1
     return result

@@ -26,7 +26,7 @@ from plaint.screening.model import Scorer
 from plaint.sorting import Outcome, Sorter
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
-    from plaint.storage.store import CountKey
+    from plaint.storage.runs import CountKey
 
 MAX_WORKERS = 8
 WORKER_NICENESS = 5

@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 
 from plaint.cli import app
 from plaint.export import write_corpus
-from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import list_candidates
 from plaint.identity import MinHasher, TextIdentity, jaccard, near_basis, shingles
 from plaint.storage.models import PostBandRow, PostRow
-from plaint.storage.store import Annotations, Store
+from plaint.storage.store import Store
 
 REDDIT = ("My Character.AI bot keeps telling my persona that women should stay home and leave decisions to "
           "men. I regenerated the reply five times and every version said the same thing. This is blatant "
@@ -56,9 +56,9 @@ def save(store: Store, *posts: Post) -> Counter:
     for p in posts:
         by_platform.setdefault(p.platform, []).append((p, Kept(types=["misogyny"])))
     outcomes: Counter = Counter()
-    run = store.start_run("t")
+    run = store.runs.start("t")
     for platform, kept in by_platform.items():
-        outcomes += store.save_batch(run, platform, kept, [], [], Counter())
+        outcomes += store.posts.save_batch(run, platform, kept, [], [], Counter())
     return outcomes
 
 
@@ -132,8 +132,8 @@ def test_short_texts_are_never_near_copies(store: Store) -> None:
 def test_the_original_erased_leaves_its_copy_standing_and_indexed(store: Store) -> None:
     save(store, post("t3_a", REDDIT))
     save(store, post("v1", TIKTOK, platform="tiktok"))
-    run = store.start_run("t")
-    store.save_batch(run, "reddit", [], [post("t3_a", REDDIT)], [], Counter())
+    run = store.runs.start("t")
+    store.posts.save_batch(run, "reddit", [], [post("t3_a", REDDIT)], [], Counter())
     stored = rows(store)
     assert stored["v1"].duplicate_of is None and stored["v1"].duplicate_kind is None
     with store.database.session() as session:

@@ -125,8 +125,8 @@ def test_log_file_and_run_history(tmp_path: Path) -> None:
 
 
 def test_stale_running_rows_are_marked_interrupted(store: Store) -> None:
-    store.start_run("scrape")
-    assert store.mark_interrupted() == 1 and store.mark_interrupted() == 0
+    store.runs.start("scrape")
+    assert store.runs.mark_interrupted() == 1 and store.runs.mark_interrupted() == 0
 
 
 def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path) -> None:
@@ -149,8 +149,9 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
                      text=f"My Replika called me fat, post {native_id}, so I gave it one star.",
                      author=Author("reddit", handle), visibility=Visibility.PUBLIC), Kept("en", ["appearance"]))
 
-    store.save_batch(store.start_run("t"), "reddit", [stored("t3_keep", "stays"), stored("t3_gone", "vanished"),
-                                                      stored("t1_rem", "removed_one", Kind.COMMENT)], [], [], Tally())
+    store.posts.save_batch(store.runs.start("t"), "reddit", [stored("t3_keep", "stays"), stored("t3_gone", "vanished"),
+                                                            stored("t1_rem", "removed_one", Kind.COMMENT)],
+                           [], [], Tally())
     still = dict(id="keep", subreddit="replika", author="stays", created="2026-10-01T00:00:00Z", score=3,
                  title="Still here", text="My Replika called me fat, so I gave it one star.")
     comment = shapes.comment({"id": "keep", "subreddit": "replika", "author": "stays"},
@@ -193,10 +194,10 @@ def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
                      thread_id=thread, text=f"AI男友说女生就该听话，太厌女了 {native_id}",
                      author=Author(platform, f"u{native_id}"), visibility=Visibility.PUBLIC), Kept("zh"))
 
-    run = store.start_run("t")
-    store.save_batch(run, "douban", [stored("douban", "100", "100"), stored("douban", "comment:7", "100"),
-                                     stored("douban", "200", "200")], [], [], Tally())
-    store.save_batch(run, "tieba", [stored("tieba", "900", "900")], [], [], Tally())
+    run = store.runs.start("t")
+    store.posts.save_batch(run, "douban", [stored("douban", "100", "100"), stored("douban", "comment:7", "100"),
+                                           stored("douban", "200", "200")], [], [], Tally())
+    store.posts.save_batch(run, "tieba", [stored("tieba", "900", "900")], [], [], Tally())
     seen: list[str] = []
 
     def site(request: httpx.Request) -> httpx.Response:
@@ -239,9 +240,10 @@ def test_sweep_asks_tiktok_again_and_erases_what_it_no_longer_returns(store: Sto
                      created_at=datetime(2026, 9, day, tzinfo=UTC), visibility=Visibility.PUBLIC),
                 Kept("en"))
 
-    store.save_batch(store.start_run("t"), "tiktok", [stored("1", Kind.VIDEO, 1), stored("2", Kind.VIDEO, 3),
-                                                      stored("3", Kind.VIDEO, 25),
-                                                      stored("comment:9", Kind.COMMENT, 26, thread="3")], [], [], Tally())
+    store.posts.save_batch(store.runs.start("t"), "tiktok", [stored("1", Kind.VIDEO, 1), stored("2", Kind.VIDEO, 3),
+                                                            stored("3", Kind.VIDEO, 25),
+                                                            stored("comment:9", Kind.COMMENT, 26, thread="3")],
+                           [], [], Tally())
     asked: list[dict] = []
 
     def api(request: httpx.Request) -> httpx.Response:

@@ -174,12 +174,12 @@ def test_a_search_is_stored_before_its_cursor_moves_past_it(store: Store) -> Non
     """A run killed after a search's cursor was saved must not leave that search's posts
     unstored: later runs start where the cursor says and would never see them again."""
     stored_when_noted: list[list[str]] = []
-    note_query = store.note_query
+    note = store.cursors.note
 
     def noting(query: Query, results: int, newest: datetime | None = None) -> None:
         stored_when_noted.append(sorted(stored(store)))
-        note_query(query, results, newest)
+        note(query, results, newest)
 
-    store.note_query = noting  # type: ignore[method-assign]
+    store.cursors.note = noting  # type: ignore[method-assign]
     Pipeline(demo_config(), store).run({"reddit": TwoSearches})
     assert stored_when_noted == [["t3_same"], ["t3_same"]]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from plaint.errors import ConfigError, PlaintError
-from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import (
     CandidateFilter,
@@ -23,7 +23,7 @@ from plaint.recruit import (
 )
 from plaint.sampling import allocate, sample
 from plaint.storage.models import AuthorRow, PostBandRow, PostRow
-from plaint.storage.store import Annotations, Store
+from plaint.storage.store import Store
 
 # Posts as the relevance filter keeps them: in the complaint tier.
 Kept = partial(Annotations, tier="complaint", score=0.9)
@@ -38,7 +38,7 @@ def post(native_id: str, handle: str | None, text: str, day: int = 1, platform: 
 
 
 def keep(store: Store, platform: str, *items) -> None:
-    store.save_batch(store.start_run("t"), platform, list(items), [], [], Counter())
+    store.posts.save_batch(store.runs.start("t"), platform, list(items), [], [], Counter())
 
 
 @pytest.fixture
@@ -64,9 +64,9 @@ def filled(store: Store) -> Store:
           Kept("en", ["racism"], ["reason_and_preach"])))
     keep(store, "weibo", (post("m1", "微博用户", "筑梦岛的角色说我胖，身材羞辱，我直接骂回去了", 20, platform="weibo"),
                           Kept("zh", ["appearance"], ["anger_expression"])))
-    run = store.start_run("t")
-    store.save_batch(run, "reddit", [], [post("t3_6", "gone_gina", "", deleted=True)], [Author("reddit", "teen_tom")],
-                     Counter())
+    run = store.runs.start("t")
+    store.posts.save_batch(run, "reddit", [], [post("t3_6", "gone_gina", "", deleted=True)],
+                           [Author("reddit", "teen_tom")], Counter())
     set_contact_status(store.database, load_pseudonymiser(), "reddit:dnc_dan", "do-not-contact", "asked us not to")
     return store
 
@@ -215,8 +215,8 @@ def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(fill
     runner = CliRunner()
     assert runner.invoke(app, ["forget", "reddit:alice_writes", "--db", filled.database.url]).exit_code == 0
     counts: Counter = Counter()
-    run = filled.start_run("t")
-    filled.save_batch(run, "reddit", [
+    run = filled.runs.start("t")
+    filled.posts.save_batch(run, "reddit", [
         (post("t3_200", "alice_writes", "A brand new complaint: the bot said women cannot lead a team."),
          Kept("en", ["misogyny"])),
         (post("t3_201", "Alice_Writes", "And another: it called me fat when I said I had pizza for dinner."),
@@ -233,7 +233,7 @@ def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(fill
         assert session.scalar(select(AuthorRow).where(AuthorRow.handle.ilike("alice_writes"))) is None
     assert "alice_writes" not in handles(filled) and "someone_else" in handles(filled)
     # Seen again with its author: still without them.
-    filled.save_batch(filled.start_run("t"), "reddit", [
+    filled.posts.save_batch(filled.runs.start("t"), "reddit", [
         (post("t3_200", "alice_writes", "A brand new complaint: the bot said women cannot lead a team."),
          Kept("en", ["misogyny"]))], [], [], Counter())
     assert forgotten_rows(filled, "t3_200")[0].author_id is None
@@ -264,4 +264,4 @@ def test_a_run_under_another_pseudonym_key_is_refused_once_someone_is_forgotten(
     monkeypatch.setenv("PLAINT_SECRET", "a-different-key-of-enough-length")
     with pytest.raises(ConfigError, match="1 author\\(s\\) were forgotten under another pseudonym key than "
                                           "PLAINT_SECRET"):
-        Store(filled.database).start_run("scrape")
+        Store(filled.database).runs.start("scrape")

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from plaint.errors import ConfigError
-from plaint.post import Author, Kind, Post, Provenance, Visibility
+from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.storage.database import Database, StorageError, database_url
 from plaint.identity import fingerprint
 from plaint.storage.models import AuthorRow, PostRow
-from plaint.storage.store import Annotations, Store
+from plaint.storage.store import Store
 
 TEXT = "The companion bot told me women should stay quiet and let men decide. So sexist."
 
@@ -36,8 +36,8 @@ def post(native_id: str, text: str = TEXT, **fields) -> Post:
 
 
 def save(store: Store, run_id: int, posts, gone=(), minors=()) -> Counter:
-    return store.save_batch(run_id, "reddit", [(p, Kept(language="en", types=["misogyny"])) for p in posts],
-                            list(gone), list(minors), Counter())
+    return store.posts.save_batch(run_id, "reddit", [(p, Kept(language="en", types=["misogyny"])) for p in posts],
+                                  list(gone), list(minors), Counter())
 
 
 def rows(store: Store) -> dict[str, PostRow]:
@@ -47,18 +47,18 @@ def rows(store: Store) -> dict[str, PostRow]:
 
 def test_the_same_input_twice_stores_nothing_new(store: Store, tmp_path: Path) -> None:
     batch = [post("t3_a"), post("t3_b", text="Another complaint: the AI mocked my wheelchair, ableist.")]
-    assert save(store, store.start_run("t"), batch) == Counter(new=2)
-    assert save(store, store.start_run("t"), batch) == Counter(unchanged=2)
+    assert save(store, store.runs.start("t"), batch) == Counter(new=2)
+    assert save(store, store.runs.start("t"), batch) == Counter(unchanged=2)
     with store.database.engine.connect() as raw:  # the rows themselves, read without plaint's models
         assert raw.exec_driver_sql("select count(*) from posts").fetchone() == (2,)
         assert raw.exec_driver_sql("select count(*) from authors").fetchone() == (2,)
 
 
 def test_a_later_sighting_refreshes_engagement_and_last_seen(store: Store) -> None:
-    first = store.start_run("t")
+    first = store.runs.start("t")
     save(store, first, [post("t3_a")])
     before = rows(store)["t3_a"]
-    second = store.start_run("t")
+    second = store.runs.start("t")
     assert save(store, second, [post("t3_a", score=99, num_comments=7)]) == Counter(updated=1)
     after = rows(store)["t3_a"]
     assert (after.score, after.num_comments) == (99, 7)
@@ -67,16 +67,16 @@ def test_a_later_sighting_refreshes_engagement_and_last_seen(store: Store) -> No
 
 
 def test_a_partial_copy_never_overwrites_a_complete_one(store: Store) -> None:
-    save(store, store.start_run("t"), [post("t3_a")])
+    save(store, store.runs.start("t"), [post("t3_a")])
     partial = post("t3_a", text="", title=None, created_at=None, score=None, author=None, community=None)
-    assert save(store, store.start_run("t"), [partial]) == Counter(unchanged=1)
+    assert save(store, store.runs.start("t"), [partial]) == Counter(unchanged=1)
     row = rows(store)["t3_a"]
     assert row.text == TEXT and row.title == "A title" and row.score == 10 and row.community == "CharacterAI"
     assert row.author_id is not None and row.created_at == datetime(2026, 10, 1, 12, tzinfo=UTC)
 
 
 def test_reposted_text_is_linked_to_its_first_sighting(store: Store) -> None:
-    run = store.start_run("t")
+    run = store.runs.start("t")
     save(store, run, [post("t3_a")])
     # A cross-post: same words, other case, spacing, punctuation and a link; and a copy in the same batch.
     repost = post("t3_b", title="xpost", text="the companion bot told me: women should stay quiet and let men "
@@ -98,7 +98,7 @@ def test_short_texts_are_not_taken_for_copies() -> None:
 
 
 def test_a_post_gone_from_the_platform_is_erased_and_never_stored_again(store: Store) -> None:
-    run = store.start_run("t")
+    run = store.runs.start("t")
     save(store, run, [post("t3_a"), post("t3_copy", title="x")])
     assert rows(store)["t3_copy"].duplicate_of == rows(store)["t3_a"].id
     save(store, run, [], gone=[post("t3_a", deleted=True)])
@@ -106,23 +106,23 @@ def test_a_post_gone_from_the_platform_is_erased_and_never_stored_again(store: S
     assert erased.tombstoned_at is not None
     assert (erased.text, erased.title, erased.url, erased.author_id, erased.terms) == ("", None, None, None, {})
     assert rows(store)["t3_copy"].duplicate_of is None  # the public copy now stands for itself
-    assert save(store, store.start_run("t"), [post("t3_a")]) == Counter(tombstoned=1)
+    assert save(store, store.runs.start("t"), [post("t3_a")]) == Counter(tombstoned=1)
     assert rows(store)["t3_a"].text == ""
 
 
 def test_a_post_kept_and_gone_in_one_batch_is_erased_as_across_two(store: Store) -> None:
     """A large import stores a thousand posts a batch: a post and its later deletion can share one."""
-    save(store, store.start_run("t"), [post("t3_a"), post("t3_copy", title="x"), post("t3_b", text="Another "
+    save(store, store.runs.start("t"), [post("t3_a"), post("t3_copy", title="x"), post("t3_b", text="Another "
          "complaint: the AI mocked my wheelchair, ableist.")], gone=[post("t3_a", deleted=True), post("t3_b")])
     stored = rows(store)
     assert stored["t3_a"].tombstoned_at is not None and stored["t3_a"].text == ""
     assert stored["t3_b"].tombstoned_at is not None and stored["t3_copy"].tombstoned_at is None
     assert stored["t3_copy"].duplicate_of is None  # its original is gone: it stands for itself
-    assert save(store, store.start_run("t"), [post("t3_a")]) == Counter(tombstoned=1)
+    assert save(store, store.runs.start("t"), [post("t3_a")]) == Counter(tombstoned=1)
 
 
 def test_a_failed_batch_rolls_back_alone(store: Store) -> None:
-    run = store.start_run("t")
+    run = store.runs.start("t")
     save(store, run, [post("t3_a")])
     naive_time = post("t3_bad", created_at=datetime(2026, 1, 1))  # no timezone: refused at write
     with pytest.raises(Exception, match="timezone-aware"):
@@ -132,7 +132,7 @@ def test_a_failed_batch_rolls_back_alone(store: Store) -> None:
 
 
 def test_authors_who_state_they_are_minors_are_remembered(store: Store) -> None:
-    save(store, store.start_run("t"), [], minors=[Author("reddit", "teen")])
+    save(store, store.runs.start("t"), [], minors=[Author("reddit", "teen")])
     with store.database.session() as session:
         author = session.scalar(select(AuthorRow).where(AuthorRow.handle == "teen"))
     assert author is not None and author.stated_minor
@@ -142,7 +142,7 @@ def test_times_come_back_as_utc(store: Store) -> None:
     from datetime import timedelta
 
     beijing = timezone(timedelta(hours=8))
-    save(store, store.start_run("t"), [post("t3_a", created_at=datetime(2026, 10, 2, 5, 0, tzinfo=beijing))])
+    save(store, store.runs.start("t"), [post("t3_a", created_at=datetime(2026, 10, 2, 5, 0, tzinfo=beijing))])
     assert rows(store)["t3_a"].created_at == datetime(2026, 10, 1, 21, 0, tzinfo=UTC)
 
 

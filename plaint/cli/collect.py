@@ -66,7 +66,7 @@ def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: s
                 typer.echo(f"note: {describe(url)} was an empty file (0 bytes); plaint made a new database in it",
                            err=True)
             store = Store(database)
-            stale = store.mark_interrupted()
+            stale = store.runs.mark_interrupted()
             if stale:
                 typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
                            err=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
-if TYPE_CHECKING:  # dedup.py, which import workers use, must not pull in SQLAlchemy
+if TYPE_CHECKING:  # identity.py and sorting.py, which import workers use, must not pull in SQLAlchemy
     from sqlalchemy import Connection
 
 T = TypeVar("T")
@@ -23,3 +24,8 @@ def placeholder(connection: Connection) -> str:
     Lookups of thousands of plain values go that way: SQLAlchemy's handling of each value of an
     IN list cost more than the lookup itself."""
     return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def now() -> datetime:
+    """The time rows are stamped with: always timezone-aware, in UTC."""
+    return datetime.now(UTC)

@@ -136,7 +136,8 @@ class CopyLinker:
                             PostRow.tombstoned_at.is_(None))
                      .order_by(PostRow.id))
             for text_hash, post_id in self.session.execute(query):
-                originals.setdefault(text_hash, post_id)
+                if text_hash is not None:  # the where above asks for these hashes
+                    originals.setdefault(text_hash, post_id)
         return originals
 
     def _stored_candidates(self, band_keys: set[BandKey]) -> tuple[dict[BandKey, list[int]], dict[int, np.ndarray]]:
@@ -155,11 +156,12 @@ class CopyLinker:
             for band, key, post_id in connection.exec_driver_sql(" UNION ALL ".join([one] * len(chunk)), parameters):
                 buckets[(band, key)].append(post_id)
         signatures: dict[int, np.ndarray] = {}
-        for chunk in chunks(sorted({post_id for ids in buckets.values() for post_id in ids})):
+        for ids_chunk in chunks(sorted({post_id for ids in buckets.values() for post_id in ids})):
             query = select(PostRow.id, PostRow.minhash).where(
-                PostRow.id.in_(chunk), PostRow.tombstoned_at.is_(None), PostRow.minhash.is_not(None))
+                PostRow.id.in_(ids_chunk), PostRow.tombstoned_at.is_(None), PostRow.minhash.is_not(None))
             for post_id, packed in self.session.execute(query):
-                signatures[post_id] = np.frombuffer(packed, dtype="<u4")
+                if packed is not None:  # the where above leaves none out
+                    signatures[post_id] = np.frombuffer(packed, dtype="<u4")
         return buckets, signatures
 
     def _stored_shingles(self, post_ids: set[int]) -> dict[int, np.ndarray | None]:

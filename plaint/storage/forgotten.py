@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from plaint.errors import ConfigError
 from plaint.post import Annotations, Author, Post
-from plaint.pseudonym import Pseudonymiser
+from plaint.pseudonym import Pseudonymiser, load_pseudonymiser
+from plaint.storage.database import Database, describe
 from plaint.storage.models import ForgottenAuthorRow
 
 FORGOTTEN = "author asked to be forgotten"  # the no_contact reason of their later posts
@@ -87,3 +88,27 @@ class Forgotten:
             provenance = dataclasses.replace(provenance, request_url=None)
         return (dataclasses.replace(post, author=None, url=None, provenance=provenance),
                 dataclasses.replace(notes, no_contact=FORGOTTEN))
+
+
+class ForgottenList:
+    """The forgotten authors of a Store's database, read once a run: a forget holds the run lock,
+    so none is added meanwhile. A run's start reads them afresh, and a forget drops what was read."""
+
+    def __init__(self, database: Database, pseudonym: Pseudonymiser | None = None) -> None:
+        """`pseudonym`: the key forgotten authors are recognised by (default: load_pseudonymiser,
+        read only if the database has forgotten anyone)."""
+        self.database = database
+        self._pseudonym = pseudonym
+        self._forgotten: Forgotten | None = None
+
+    def current(self) -> Forgotten:
+        """The list, read now if it has not been since the last reset."""
+        if self._forgotten is None:
+            with self.database.session() as session:
+                self._forgotten = Forgotten.load(session, lambda: self._pseudonym or load_pseudonymiser(),
+                                                 describe(self.database.url))
+        return self._forgotten
+
+    def reset(self) -> None:
+        """Forget what was read: the next `current` reads the list again."""
+        self._forgotten = None
