@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from plaint import platforms
 from plaint.cli.base import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING_RAN,
@@ -35,7 +34,7 @@ from plaint.collectors.registry import collector_sources
 from plaint.config import Config
 from plaint.demo import DEMO_DB, DEMO_EXPORT, run_demo
 from plaint.http import PoliteClient
-from plaint.pipeline import Pipeline, RunSummary
+from plaint.pipeline import RunSummary
 from plaint.pseudonym import load_pseudonymiser
 from plaint.render import (
     print_import_summary,
@@ -43,10 +42,10 @@ from plaint.render import (
     summary_dict,
     write_rows,
 )
-from plaint.runcontrol import LockHeld, RunLock, stop_on_signals
+from plaint.runcontrol import LockHeld
 from plaint.runlog import append_log
+from plaint.runner import StoppedAtOnce, run_locked
 from plaint.storage.database import Database, database_url, describe
-from plaint.storage.store import Store
 from plaint.workers import default_workers
 
 
@@ -56,31 +55,15 @@ def _stopping_notice() -> None:
 
 def _locked_run(config: Config, url: str, sources: Mapping[str, Any], command: str, quiet: bool,
                 log_file: Path | None, full: bool = True, workers: int = 0) -> RunSummary:
-    """A pipeline run under the database's run lock, stopping cleanly on SIGTERM or Ctrl-C."""
-    pipeline: Pipeline | None = None
+    """The run (runner.py), with its notes and progress shown, and its --log-file line."""
     try:
-        # A scrape locks the platforms it searches; an import or add may write any platform.
-        with RunLock(url, tuple(sources) if command == "scrape" else platforms.names()):
-            database = Database(url)
-            if database.was_empty:
-                typer.echo(f"note: {describe(url)} was an empty file (0 bytes); plaint made a new database in it",
-                           err=True)
-            store = Store(database)
-            stale = store.runs.mark_interrupted()
-            if stale:
-                typer.echo(f"note: {stale} earlier run(s) died mid-way; marked interrupted (see plaint runs)",
-                           err=True)
-            pipeline = Pipeline(config, store, workers=workers)
-            pipeline.full = full
-            with progress_display(quiet) as progress, stop_on_signals(pipeline, _stopping_notice):
-                pipeline.progress = progress or pipeline.progress
-                summary = pipeline.run(sources, command=command)
+        with progress_display(quiet) as progress:
+            summary = run_locked(config, url, sources, command, full=full, workers=workers, progress=progress,
+                                 note=lambda line: typer.echo(f"note: {line}", err=True), stopping=_stopping_notice)
     except LockHeld as exc:
         raise fail(str(exc), EXIT_NOTHING_RAN) from None
-    except KeyboardInterrupt:  # the second SIGTERM or Ctrl-C: stop now, the run marked
-        raise fail(f"stopped at once by a second signal; the batch in hand was not stored; "
-                    f"{(pipeline and pipeline.stop_message) or 'the next run marks this one interrupted'}",
-                    EXIT_INTERRUPTED) from None
+    except StoppedAtOnce as exc:
+        raise fail(str(exc), EXIT_INTERRUPTED) from None
     if log_file is not None:
         try:
             append_log(log_file, summary, command)
