@@ -27,7 +27,7 @@ def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float 
     if not first:
         return None
     total = len(first)
-    observed = sum(a == b for a, b in zip(first, second)) / total
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / total
     left, right = Counter(first), Counter(second)
     expected = sum(left[label] * right[label] for label in left) / total ** 2
     return None if expected == 1 else (observed - expected) / (1 - expected)

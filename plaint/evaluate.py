@@ -122,7 +122,7 @@ def work_saved(labels: Sequence[bool], scores: Sequence[float | None], recall: f
     without a score last), to find `recall` of the complaints, minus what random order saves
     (1 - recall). None when the complaints cannot all be ranked (some have no score and the
     recall needs them): then the reviewer reads everything."""
-    ranked = sorted(zip(scores, labels), key=lambda pair: -1.0 if pair[0] is None else -pair[0])
+    ranked = sorted(zip(scores, labels, strict=False), key=lambda pair: -1.0 if pair[0] is None else -pair[0])
     needed = math.ceil(recall * sum(labels))
     if not needed:
         return None

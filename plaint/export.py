@@ -24,7 +24,7 @@ from plaint.storage.screenings import DEFAULT, Screened
 CODER_COLUMNS = ("code_types", "code_strategies", "coder_notes")
 COLUMNS = ("post_id", "platform", "kind", "community", "created_at", "language", "tier", "relevance_score",
            "screening", "title", "text", "title_only", "author", "types", "strategies", "confirmed_types",
-           "confirmed_strategies", "score", "num_comments", "copies", "copy_post_ids", "route") + CODER_COLUMNS
+           "confirmed_strategies", "score", "num_comments", "copies", "copy_post_ids", "route", *CODER_COLUMNS)
 IDENTIFYING_COLUMNS = ("url", "author_handle", "author_profile_url")
 LIST_COLUMNS = ("types", "strategies", "confirmed_types", "confirmed_strategies", "copy_post_ids")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -171,7 +171,8 @@ def write_together(files: Sequence[tuple[Path, Callable[[Path], object]]]) -> No
     partials = [path.with_name(path.name + ".partial") for path, _ in files]
     current = files[0][0]
     try:
-        for partial, (current, write) in zip(partials, files, strict=True):
+        # B007 does not apply: the except clause reads `current` to name the file that failed.
+        for partial, (current, write) in zip(partials, files, strict=True):  # noqa: B007
             write(partial)
         for partial, (current, _) in zip(partials, files, strict=True):
             partial.replace(current)

@@ -29,8 +29,8 @@ USER_AGENT = f"plaint/{__version__} (academic research on harms in AI companion 
 BLOCK_STATUSES = {432: "HTTP 432 (a login cookie is required)", 461: "HTTP 461 (blocked by the platform)",
                   471: "HTTP 471 (verification required)"}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
-_BLOCK_MARKERS = ("captcha", "验证码", "安全验证", "请登录", "登录后查看", "sec.douban.com", "passport.baidu.com/v2/?login",
-                  "wappass.baidu.com")
+_BLOCK_MARKERS = ("captcha", "验证码", "安全验证", "请登录", "登录后查看", "sec.douban.com",
+                  "passport.baidu.com/v2/?login", "wappass.baidu.com")
 
 
 class Disallowed(CollectorFailed):

@@ -151,7 +151,8 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
     parts = [
         f"Posts were collected with plaint ({manifest['tool']}) from {platforms} "
         f"in {manifest['runs']['count']} run(s)"
-        + (f" between {manifest['runs']['first'][:10]} and {manifest['runs']['last'][:10]}" if manifest['runs']['first'] else "")
+        + (f" between {manifest['runs']['first'][:10]} and {manifest['runs']['last'][:10]}"
+           if manifest['runs']['first'] else "")
         + (f", using {queries} keyword quer{'y' if queries == 1 else 'ies'}" if queries else "") + ".",
         f"Of {flow['found']} records found, {flow['excluded_terms_of_service']} were excluded under the platforms' "
         f"terms of service (deleted, removed, private, NSFW, authors stating an age under 18), "
@@ -163,14 +164,15 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
         f"({flow['copies_of_earlier_posts']}) were linked to their originals.",
         f"The corpus holds {flow['in_corpus']} posts"
         + (f" written between {span['first_post'][:10]} and {span['last_post'][:10]}" if span["first_post"] else "")
-        + (f"; {flow['erased_since']} posts later deleted on their platforms were removed" if flow["erased_since"] else "")
+        + (f"; {flow['erased_since']} posts later deleted on their platforms were removed"
+           if flow["erased_since"] else "")
         + ".",
     ]
     if flow["screened"]:
         study = manifest["screening"]["study_model"]
         parts.append(
-            f"{manifest['screening']['reviewers']} reviewer(s) screened {flow['screened']} posts, the review tier first "
-            f"and in the order the model ranked them"
+            f"{manifest['screening']['reviewers']} reviewer(s) screened {flow['screened']} posts, the review tier "
+            f"first and in the order the model ranked them"
             + (f", the model refitted on their decisions as they went (the last fit on {study['complaints']} "
                f"complaints and {study['not_complaints']} other posts)" if study else "")
             + f": {flow['confirmed']} were confirmed as complaints, {flow['rejected']} rejected, "

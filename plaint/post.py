@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from plaint.identity import TextIdentity
 
 
-class Kind(str, Enum):
+class Kind(str, Enum):  # noqa: UP042 - a StrEnum's str() differs, and the values are stored
     POST = "post"
     COMMENT = "comment"
     VIDEO = "video"
@@ -27,7 +27,7 @@ class Kind(str, Enum):
     ANSWER = "answer"
 
 
-class Visibility(str, Enum):
+class Visibility(str, Enum):  # noqa: UP042 - a StrEnum's str() differs, and the values are stored
     """Who can read the record on the platform, as far as the platform told us."""
 
     PUBLIC = "public"

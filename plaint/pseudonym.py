@@ -35,7 +35,7 @@ class Pseudonymiser:
 
     def __call__(self, kind: str, *parts: str) -> str:
         """A stable pseudonym: `kind_` and 20 hex digits of the HMAC of the parts."""
-        message = "\x1f".join((kind,) + parts).encode("utf-8")
+        message = "\x1f".join((kind, *parts)).encode("utf-8")
         return f"{kind}_{hmac.new(self.secret, message, hashlib.sha256).hexdigest()[:20]}"
 
     def author(self, platform: str, handle: str) -> str:

@@ -93,7 +93,8 @@ def paired_queries(platform: str, topics: tuple[str, ...], explicit: tuple[str, 
     """Zhihu and Weibo search one phrase at a time: each topic with each Chinese search word."""
     if explicit:
         return [Query(platform, "search", text) for text in explicit]
-    return [Query(platform, "search", f"{topic} {term}") for topic in topics for term in config.search_terms.get("zh", ())]
+    return [Query(platform, "search", f"{topic} {term}")
+            for topic in topics for term in config.search_terms.get("zh", ())]
 
 
 def douban_queries(config: Config) -> list[Query]:

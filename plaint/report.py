@@ -82,7 +82,8 @@ def _bars(items: list[tuple[str, int]], width: int = 640, bar: int = 26) -> str:
                     f'fill="{PALETTE[0]}"><title>{html.escape(label)}: {value}</title></rect>'
                     f'<text x="{label_width + length + 6:.1f}" y="{y + bar * 0.7:.0f}">{value}</text>')
     height = len(items) * (bar + 8)
-    return f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">{"".join(rows)}</svg>'
+    return (f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+            f'{"".join(rows)}</svg>')
 
 
 def _grouped(report: dict[str, Any], width: int = 720, height: int = 280) -> str:
@@ -102,8 +103,10 @@ def _grouped(report: dict[str, Any], width: int = 720, height: int = 280) -> str
                           f'text-anchor="middle">{row[platform]}</text>')
         shapes.append(f'<text x="{x0 + (group - 16) / 2:.1f}" y="{height - 22}" text-anchor="middle">'
                       f'{html.escape(row["type"])}</text>')
-    legend = "".join(f'<rect x="{50 + k * 130}" y="{height - 14}" width="10" height="10" fill="{PALETTE[k % len(PALETTE)]}"/>'
-                     f'<text x="{64 + k * 130}" y="{height - 5}">{html.escape(p)}</text>' for k, p in enumerate(platforms))
+    legend = "".join(f'<rect x="{50 + k * 130}" y="{height - 14}" width="10" height="10" '
+                     f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+                     f'<text x="{64 + k * 130}" y="{height - 5}">{html.escape(p)}</text>'
+                     for k, p in enumerate(platforms))
     return (f'<svg class="chart" role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
             f'{"".join(shapes)}{legend}</svg>')
 
@@ -124,7 +127,8 @@ def _timeline(report: dict[str, Any], width: int = 720, height: int = 240) -> st
                      f'<title>{html.escape(platform)}</title></polyline>')
         lines.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{html.escape(platform)} '
                      f'{m}: {n}</title></circle>' for x, y, m, n in points)
-    legend = "".join(f'<rect x="{50 + k * 130}" y="{height - 14}" width="10" height="10" fill="{PALETTE[k % len(PALETTE)]}"/>'
+    legend = "".join(f'<rect x="{50 + k * 130}" y="{height - 14}" width="10" height="10" '
+                     f'fill="{PALETTE[k % len(PALETTE)]}"/>'
                      f'<text x="{64 + k * 130}" y="{height - 5}">{html.escape(p)}</text>' for k, p in enumerate(series))
     labels = "".join(f'<text x="{50 + i * step:.1f}" y="{height - 22}" text-anchor="middle">{m}</text>'
                      for i, m in enumerate(months) if len(months) <= 12 or i % (len(months) // 12 + 1) == 0)

@@ -88,7 +88,8 @@ class RunLock:
             taken.append(name)
         self._connection = (engine, connection)
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         if self._connection is not None:
             engine, connection = self._connection
             connection.close()  # advisory locks end with their session

@@ -74,8 +74,9 @@ def submission(thread: dict[str, Any]) -> dict[str, Any]:
         "no_follow": False, "is_crosspostable": True, "pinned": False, "over_18": bool(thread.get("over_18", False)),
         "all_awardings": [], "awarders": [], "media_only": False, "can_gild": False, "spoiler": False,
         "locked": bool(thread.get("locked", False)), "treatment_tags": [], "visited": False,
-        "removed_by": None, "num_reports": None, "distinguished": None, "subreddit_id": f"t5_{zlib.crc32(sub.encode()) % 10**6:06d}",
-        "author_is_blocked": False, "mod_reason_by": None, "removal_reason": None,
+        "removed_by": None, "num_reports": None, "distinguished": None,
+        "subreddit_id": f"t5_{zlib.crc32(sub.encode()) % 10**6:06d}", "author_is_blocked": False,
+        "mod_reason_by": None, "removal_reason": None,
         "id": thread["id"], "is_robot_indexable": not thread.get("removed_by_category"),
         "report_reasons": None, "discussion_type": None, "num_comments": count_comments(thread.get("comments", [])),
         "send_replies": True, "contest_mode": False, "mod_reports": [], "user_reports": [],
@@ -90,8 +91,9 @@ def comment(thread: dict[str, Any], item: dict[str, Any], parent: str, depth: in
     sub = thread["subreddit"]
     replies = [comment(thread, r, f"t1_{item['id']}", depth + 1, created + 600) for r in item.get("replies", [])]
     return {"kind": "t1", "data": {
-        "subreddit_id": f"t5_{zlib.crc32(sub.encode()) % 10**6:06d}", "approved_at_utc": None, "author_is_blocked": False,
-        "comment_type": None, "edited": False, "mod_reason_by": None, "banned_by": None, "ups": item["score"],
+        "subreddit_id": f"t5_{zlib.crc32(sub.encode()) % 10**6:06d}", "approved_at_utc": None,
+        "author_is_blocked": False, "comment_type": None, "edited": False, "mod_reason_by": None,
+        "banned_by": None, "ups": item["score"],
         "num_reports": None, "removal_reason": None, "link_id": f"t3_{thread['id']}", "likes": None,
         "replies": {"kind": "Listing", "data": {"after": None, "dist": None, "modhash": "", "geo_filter": "",
                                                 "children": replies, "before": None}} if replies else "",

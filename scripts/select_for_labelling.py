@@ -25,7 +25,27 @@ REST_SHARE = 0.2
 BATCH_CHARS = 45_000
 BATCH_POSTS = 140
 
-_BROAD_WORDS = [r"discriminat\w*", r"bias\w*", r"prejudic\w*", r"stereotyp\w*", r"bigot\w*", r"racis\w*", r"racial\w*", r"race", r"ethnic\w*", r"sexis\w*", r"misogyn\w*", r"misandr\w*", r"homophob\w*", r"transphob\w*", r"\w*phobic", r"ableis\w*", r"classis\w*", r"fatphob\w*", r"slur\w*", r"offensive", r"derogatory", r"demean\w*", r"degrad\w*", r"belittl\w*", r"insult\w*", r"harass\w*", r"creep\w*", r"objectif\w*", r"assault\w*", r"grop\w*", r"non-?con\w*", r"consent\w*", r"unwanted", r"pronoun\w*", r"misgender\w*", r"deadnam\w*", r"he/him", r"she/her", r"they/them", r"nonbinary", r"non-binary", r"enby", r"gender\w*", r"trans", r"transgender", r"transsexual", r"ftm", r"mtf", r"queer", r"gay\w*", r"lesbian\w*", r"bisexual\w*", r"bi", r"lgbt\w*", r"sapphic", r"asexual", r"aro", r"ace", r"sexuality", r"orientation", r"femboy\w*", r"tomboy\w*", r"woman", r"women", r"girl", r"girls", r"female\w*", r"feminin\w*", r"feminis\w*", r"masculin\w*", r"male", r"males", r"man", r"men", r"boy", r"boys", r"wife", r"husband", r"sexual\w*", r"black", r"white", r"asian\w*", r"latin[oax]\w*", r"hispanic\w*", r"mexican\w*", r"indian\w*", r"african\w*", r"arab\w*", r"muslim\w*", r"jew\w*", r"christian\w*", r"religio\w*", r"chinese", r"japanese", r"korean\w*", r"filipin\w*", r"immigrant\w*", r"foreign\w*", r"accent\w*", r"skin", r"tan", r"tanned", r"colou?r(?:ed)?", r"exotic", r"n-?word", r"nword", r"disab\w*", r"wheelchair\w*", r"autis\w*", r"adhd", r"deaf", r"blind", r"disorder\w*", r"retard\w*", r"cripple\w*", r"handicap\w*", r"neurodiverg\w*", r"schizo\w*", r"bipolar", r"fat", r"fatter", r"fatty", r"chubby", r"obese", r"overweight", r"skinny", r"thin", r"weight", r"body", r"bodies", r"ugly", r"looks", r"appearance", r"height", r"short", r"tall", r"curvy", r"thick", r"poor", r"poverty", r"rich", r"wealth\w*", r"class", r"peasant\w*", r"homeless", r"trailer", r"ghetto", r"money", r"afford\w*", r"persona", r"identity", r"identif\w*", r"rude", r"mock\w*", r"shame\w*", r"shaming", r"disgust\w*", r"hateful", r"hate", r"toxic", r"abus\w*", r"bully\w*", r"humiliat\w*"]
+_BROAD_WORDS = [r"discriminat\w*", r"bias\w*", r"prejudic\w*", r"stereotyp\w*", r"bigot\w*", r"racis\w*", r"racial\w*",
+                r"race", r"ethnic\w*", r"sexis\w*", r"misogyn\w*", r"misandr\w*", r"homophob\w*", r"transphob\w*",
+                r"\w*phobic", r"ableis\w*", r"classis\w*", r"fatphob\w*", r"slur\w*", r"offensive", r"derogatory",
+                r"demean\w*", r"degrad\w*", r"belittl\w*", r"insult\w*", r"harass\w*", r"creep\w*", r"objectif\w*",
+                r"assault\w*", r"grop\w*", r"non-?con\w*", r"consent\w*", r"unwanted", r"pronoun\w*", r"misgender\w*",
+                r"deadnam\w*", r"he/him", r"she/her", r"they/them", r"nonbinary", r"non-binary", r"enby", r"gender\w*",
+                r"trans", r"transgender", r"transsexual", r"ftm", r"mtf", r"queer", r"gay\w*", r"lesbian\w*",
+                r"bisexual\w*", r"bi", r"lgbt\w*", r"sapphic", r"asexual", r"aro", r"ace", r"sexuality", r"orientation",
+                r"femboy\w*", r"tomboy\w*", r"woman", r"women", r"girl", r"girls", r"female\w*", r"feminin\w*",
+                r"feminis\w*", r"masculin\w*", r"male", r"males", r"man", r"men", r"boy", r"boys", r"wife", r"husband",
+                r"sexual\w*", r"black", r"white", r"asian\w*", r"latin[oax]\w*", r"hispanic\w*", r"mexican\w*",
+                r"indian\w*", r"african\w*", r"arab\w*", r"muslim\w*", r"jew\w*", r"christian\w*", r"religio\w*",
+                r"chinese", r"japanese", r"korean\w*", r"filipin\w*", r"immigrant\w*", r"foreign\w*", r"accent\w*",
+                r"skin", r"tan", r"tanned", r"colou?r(?:ed)?", r"exotic", r"n-?word", r"nword", r"disab\w*",
+                r"wheelchair\w*", r"autis\w*", r"adhd", r"deaf", r"blind", r"disorder\w*", r"retard\w*", r"cripple\w*",
+                r"handicap\w*", r"neurodiverg\w*", r"schizo\w*", r"bipolar", r"fat", r"fatter", r"fatty", r"chubby",
+                r"obese", r"overweight", r"skinny", r"thin", r"weight", r"body", r"bodies", r"ugly", r"looks",
+                r"appearance", r"height", r"short", r"tall", r"curvy", r"thick", r"poor", r"poverty", r"rich",
+                r"wealth\w*", r"class", r"peasant\w*", r"homeless", r"trailer", r"ghetto", r"money", r"afford\w*",
+                r"persona", r"identity", r"identif\w*", r"rude", r"mock\w*", r"shame\w*", r"shaming", r"disgust\w*",
+                r"hateful", r"hate", r"toxic", r"abus\w*", r"bully\w*", r"humiliat\w*"]
 _BROAD_PHRASES = [r"mental(?:ly)?\s+ill\w*", r"plus[- ]size", r"laugh\w*\s+at", r"made\s+fun", r"making\s+fun",
                   r"dark[- ]skinned", r"trans\s+(?:man|woman|men|women|girl|guy)"]
 BROAD_NET = re.compile(r"\b(?:" + "|".join(_BROAD_WORDS + _BROAD_PHRASES) + r")\b", re.IGNORECASE)

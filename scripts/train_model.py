@@ -55,7 +55,8 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.out)
     print(f"wrote {args.out}.npz and .json: {model.version}")
-    print(f"thresholds for keywords.yaml:\nscreening:\n  complaint: {thresholds.complaint}\n  review: {thresholds.review}")
+    print(f"thresholds for keywords.yaml:\nscreening:\n  complaint: {thresholds.complaint}\n"
+          f"  review: {thresholds.review}")
     return 0
 
 

@@ -31,8 +31,8 @@ REPLY = "我在筑梦岛也遇到过，角色嘲笑我坐轮椅，我直接骂�
 
 
 def floor(post_id: int, post_no: int, user: str, text: str, when: str) -> str:
-    field = html_lib.escape(json.dumps({"author": {"user_id": 100 + post_no, "user_name": user, "portrait": f"tb.{user}",
-                                                   "user_nickname": user},
+    field = html_lib.escape(json.dumps({"author": {"user_id": 100 + post_no, "user_name": user,
+                                                   "portrait": f"tb.{user}", "user_nickname": user},
                                         "content": {"post_id": post_id, "thread_id": 8800, "forum_id": 5,
                                                     "post_no": post_no, "comment_num": 0}}, ensure_ascii=False))
     return (f'<div class="l_post j_l_post l_post_bright" data-field="{field}"><div class="d_post_content_main">'
@@ -85,7 +85,7 @@ def test_robots_txt_refusing_the_page_means_it_is_never_fetched() -> None:
 
 def test_pages_plaint_cannot_read_say_why_and_ask_for_text() -> None:
     client = PoliteClient(transport=transport(ROBOTS_ALLOW, {}, []), sleep=lambda s: None)
-    with pytest.raises(ConfigError, match="Xiaohongshu's robots.txt disallows every bot.*--text"):
+    with pytest.raises(ConfigError, match=r"Xiaohongshu's robots\.txt disallows every bot.*--text"):
         PageCollector("https://www.xiaohongshu.com/explore/abc", client)
     with pytest.raises(ConfigError, match="Weibo's pages need a login"):
         PageCollector("https://weibo.com/123/AbC", client)
@@ -113,7 +113,8 @@ def test_a_post_added_by_a_forgotten_author_is_stored_without_them(tmp_path: Pat
     assert runner.invoke(app, ["forget", "tiktok:some_creator", "--db", "study.db"]).exit_code == 0
     url = "https://www.tiktok.com/@some_creator/video/7300000000000000001"
     result = runner.invoke(app, ["add", url, "--text", "My c.ai bot keeps saying women should not code, so sexist. "
-                                 "I regenerated it five times.", "--author", "Some_Creator", "--db", "study.db", "--json"])
+                                 "I regenerated it five times.", "--author", "Some_Creator", "--db", "study.db",
+                                 "--json"])
     assert result.exit_code == 0, result.output
     counts = {(c["stage"], c["outcome"]): c["count"] for c in json.loads(result.stdout)["counts"]}
     assert counts[("stored", "new")] == 1 and counts[("forgotten", "stored without the author")] == 1

@@ -28,7 +28,8 @@ def test_kappa_of_the_worked_example_of_wikipedias_cohens_kappa_article() -> Non
     assert cohen_kappa(a, b) == pytest.approx(0.1304, abs=1e-4)
     assert cohen_kappa(["yes"] * 4, ["yes"] * 4) is None  # undefined, not 1 or 0
     from sklearn.metrics import cohen_kappa_score
-    three = (["complaint", "not", "unsure", "not", "complaint", "not"], ["complaint", "not", "not", "not", "unsure", "not"])
+    three = (["complaint", "not", "unsure", "not", "complaint", "not"],
+             ["complaint", "not", "not", "not", "unsure", "not"])
     assert cohen_kappa(*three) == pytest.approx(cohen_kappa_score(*three))
 
 
@@ -46,7 +47,8 @@ def test_agreement_lists_kappa_and_the_disagreements(tmp_path: Path) -> None:
     with sqlite3.connect(db) as raw:
         ids = dict(raw.execute("select native_id, id from posts"))
     database = Database(f"sqlite:///{db}")
-    record(database, [Decision(ids["p0"], "ann", "complaint", ("misogyny",)), Decision(ids["p0"], "bo", "complaint", ("misogyny",)),
+    record(database, [Decision(ids["p0"], "ann", "complaint", ("misogyny",)),
+                      Decision(ids["p0"], "bo", "complaint", ("misogyny",)),
                       Decision(ids["p1"], "ann", "complaint", ("appearance",), ("backtrack_regenerate_rewrite",)),
                       Decision(ids["p1"], "bo", "complaint", ("appearance",)),
                       Decision(ids["p2"], "ann", "not"), Decision(ids["p2"], "bo", "not"),
@@ -61,7 +63,8 @@ def test_agreement_lists_kappa_and_the_disagreements(tmp_path: Path) -> None:
     assert kappa["misogyny"] == {"measure": "misogyny", "posts": 2, "kappa": "1.000"}
     assert kappa["backtrack_regenerate_rewrite"]["kappa"] == "0.000" and kappa["racism"]["kappa"] == "undefined"
     assert [(d["post"], d["ann"], d["bo"], d["ann_codes"]) for d in out["disagreements"]] == [
-        (ids["p1"], "complaint", "complaint", ["backtrack_regenerate_rewrite"]), (ids["p3"], "complaint", "not", ["racism"])]
+        (ids["p1"], "complaint", "complaint", ["backtrack_regenerate_rewrite"]),
+        (ids["p3"], "complaint", "not", ["racism"])]
     unknown = runner.invoke(app, ["agreement", "--db", db, "--reviewers", "ann", "cy"])
     assert unknown.exit_code == 2 and "no decisions by reviewer 'cy'" in unknown.stderr
     table = runner.invoke(app, ["agreement", "--db", db, "--reviewers", "ann", "--reviewers", "bo"])

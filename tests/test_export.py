@@ -56,7 +56,7 @@ def test_the_default_export_names_no_one(scraped: Store, tmp_path: Path) -> None
         if name.endswith(".xlsx"):
             with zipfile.ZipFile(tmp_path / name) as book:
                 data = b"".join(book.read(member) for member in book.namelist())
-        for secret in HANDLES + (b"reddit.com", b"1q0aa01"):
+        for secret in (*HANDLES, b"reddit.com", b"1q0aa01"):
             assert secret not in data, (name, secret)
     rows = list(csv.DictReader((tmp_path / "corpus.csv").open(encoding="utf-8")))
     assert tuple(rows[0]) == COLUMNS
@@ -71,7 +71,8 @@ def test_identified_export_adds_urls_and_handles_and_warns(scraped: Store, tmp_p
     result = CliRunner().invoke(app, ["export", "--db", scraped.database.url, "--out", "named.csv",
                                       "--identified"])
     assert result.exit_code == 0 and "verbatim quotes can be traced" in result.stderr
-    rows = list(csv.DictReader(open("named.csv", encoding="utf-8")))
+    with open("named.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert {"url", "author_handle", "author_profile_url"} <= set(rows[0])
     assert any(r["author_handle"] == "moonlit_tea" for r in rows)
 
@@ -169,7 +170,8 @@ def test_the_manifest_counts_equal_the_database(scraped: Store, tmp_path: Path) 
     assert "1,000 items" in manifest["limits"]["reddit_api"]
     paragraph = result.manifest_md.read_text(encoding="utf-8")
     assert "Of 42 records found" in paragraph and "The corpus holds 10 posts" in paragraph
-    assert "2 in the review tier" in paragraph and "The export holds posts a reviewer confirmed as complaints and complaint-tier posts nobody screened" in paragraph
+    assert "2 in the review tier" in paragraph and ("The export holds posts a reviewer confirmed as complaints and "
+                                                    "complaint-tier posts nobody screened") in paragraph
     assert "keyed pseudonyms" in paragraph
 
 

@@ -55,7 +55,7 @@ def test_connection_errors_are_retried_then_reported() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     polite = PoliteClient(transport=httpx.MockTransport(refuse), sleep=lambda s: None, min_interval=0, retries=2)
-    with pytest.raises(CollectorFailed, match="robots.txt of example.org does not allow"):
+    with pytest.raises(CollectorFailed, match=r"robots\.txt of example\.org does not allow"):
         polite.get("https://example.org/page")  # no robots.txt answer: nothing is assumed allowed
     assert len(polite.log) == 3
 

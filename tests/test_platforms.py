@@ -111,16 +111,17 @@ def test_tiktok_windows_paging_and_comments(config: Config) -> None:
     queries = collector.queries()
     assert [q.scope for q in queries] == ["last 45 days"]
     posts = [p for q in queries for p in collector.search(q)]
-    windows = [(b["start_date"], b["end_date"]) for m, p, b in api.log if p.endswith("/video/query/") and "cursor" not in b]
+    windows = [(b["start_date"], b["end_date"]) for m, p, b in api.log
+               if p.endswith("/video/query/") and "cursor" not in b]
     assert windows == [("20261026", "20261124"), ("20261011", "20261025")]  # at most 30 days each, newest first
     assert [p.native_id for p in posts] == ["1", "comment:11", "comment:12", "2"]
     video, comment, reply = posts[0], posts[1], posts[2]
     assert video.url == "https://www.tiktok.com/@creator1/video/1" and video.author.handle == "creator1"
     assert comment.author is None and comment.missing == ("author",) and comment.parent_id == "1"
     assert reply.parent_id == "comment:11"
-    second_page = [b for m, p, b in api.log if p.endswith("/video/query/") and b.get("cursor") == 100][0]
+    second_page = next(b for m, p, b in api.log if p.endswith("/video/query/") and b.get("cursor") == 100)
     assert second_page["search_id"] == "S1"
-    first = [b for m, p, b in api.log if p.endswith("/video/query/")][0]
+    first = next(b for m, p, b in api.log if p.endswith("/video/query/"))
     assert first["query"]["and"][0]["field_name"] == "keyword" and "Replika" in first["query"]["and"][0]["field_values"]
     assert api.paths().count("/v2/oauth/token/") == 1  # one token serves the run
 
@@ -173,7 +174,8 @@ def test_a_platform_that_keeps_failing_does_not_lose_the_others(store: Store) ->
     summary = Pipeline(config, store).run({
         "tiktok": lambda: TikTokCollector(config, polite(down, retries=2), "key", "secret"),
         "reddit": lambda: RedditCollector(reddit, config)})
-    assert summary.platforms["tiktok"].status == "failed" and "HTTP 503 after 3 tries" in summary.platforms["tiktok"].detail
+    assert (summary.platforms["tiktok"].status == "failed"
+            and "HTTP 503 after 3 tries" in summary.platforms["tiktok"].detail)
     assert len(down.log) == 3
     assert summary.platforms["reddit"].status == "ok" and summary.total("stored", "new") == 11
     assert summary.status == "partial"
@@ -199,9 +201,10 @@ def zhihu_api(remaining: int | None, items: list[dict], code: int = 0) -> Api:
 
 def test_zhihu_search_respects_the_quota_and_maps_answers(config: Config) -> None:
     items = [{"Title": "如何看待AI伴侣的性别偏见？", "ContentType": "answer", "Url": "https://www.zhihu.com/question/9/answer/123",
-              "ContentText": ZH, "VoteUpCount": 50, "CommentCount": 4, "AuthorName": "知乎用户甲", "EditTime": 1760000000},
-             {"Title": "专栏文章", "ContentType": "article", "Url": "https://zhuanlan.zhihu.com/p/456", "ContentText": ZH,
-              "AuthorName": "匿名用户"}]
+              "ContentText": ZH, "VoteUpCount": 50, "CommentCount": 4, "AuthorName": "知乎用户甲",
+              "EditTime": 1760000000},
+             {"Title": "专栏文章", "ContentType": "article", "Url": "https://zhuanlan.zhihu.com/p/456",
+              "ContentText": ZH, "AuthorName": "匿名用户"}]
     api = zhihu_api(3, items)
     collector = ZhihuCollector(config, polite(api), "SECRET")
     queries = collector.queries()
@@ -223,7 +226,8 @@ def test_zhihu_stops_when_the_quota_is_spent(config: Config) -> None:
 
 
 def test_real_zhihu_api_objects(recordings: Path) -> None:
-    search = json.loads((recordings / "zhihu/zhihu-plus-plus_search_v3_general_q-kotlin_sanitized_2025-08.json").read_text())
+    search = json.loads((recordings / "zhihu/zhihu-plus-plus_search_v3_general_q-kotlin_sanitized_2025-08.json")
+                        .read_text())
     detail = json.loads((recordings / "zhihu/zhihu-plus-plus_answer_detail_sanitized.json").read_text())
     from_search = map_api_object(search["data"][0]["object"], Provenance("import"))
     from_detail = map_api_object(detail, Provenance("import"))
@@ -237,9 +241,10 @@ def test_real_zhihu_api_objects(recordings: Path) -> None:
 # Weibo -----------------------------------------------------------------------------------------
 
 STATUS = {"id": 4800, "idstr": "4800", "mid": "4800", "bid": "AbC", "created_at": "Wed Aug 24 22:03:13 +0800 2022",
-          "text": "转发理由 <a href='/n/x'>@某人</a>", "user": {"id": 77, "screen_name": "转发者"}, "visible": {"type": 0},
-          "attitudes_count": 3, "comments_count": 1,
-          "retweeted_status": {"id": 4700, "idstr": "4700", "bid": "XyZ", "created_at": "Tue Aug 23 10:00:00 +0800 2022",
+          "text": "转发理由 <a href='/n/x'>@某人</a>", "user": {"id": 77, "screen_name": "转发者"},
+          "visible": {"type": 0}, "attitudes_count": 3, "comments_count": 1,
+          "retweeted_status": {"id": 4700, "idstr": "4700", "bid": "XyZ",
+                               "created_at": "Tue Aug 23 10:00:00 +0800 2022",
                                "text": ZH, "user": {"id": 66, "screen_name": "原作者"}, "visible": {"type": 0}}}
 
 
@@ -263,12 +268,14 @@ def test_weibo_open_api_search_maps_statuses_and_reposts(config: Config) -> None
 def test_weibo_flags_deleted_and_non_public_statuses() -> None:
     hidden = map_status({**STATUS, "visible": {"type": 6}, "retweeted_status": None}, Provenance("weibo_open_api"))
     assert hidden[0].visibility is Visibility.PRIVATE
-    gone = map_status({"id": 1, "idstr": "1", "deleted": "1", "text": "此微博已被作者删除"}, Provenance("weibo_open_api"))
+    gone = map_status({"id": 1, "idstr": "1", "deleted": "1", "text": "此微博已被作者删除"},
+                      Provenance("weibo_open_api"))
     assert gone[0].deleted and gone[0].author is None
 
 
 def test_real_weibo_mblog_cards(recordings: Path) -> None:
-    page = json.loads((recordings / "weibo/dataabc-weibo-crawler_m-weibo-cn_container_getIndex_user-timeline_2022-08-24.json").read_text())
+    page = json.loads((recordings / "weibo/dataabc-weibo-crawler_m-weibo-cn_container_getIndex_"
+                                    "user-timeline_2022-08-24.json").read_text())
     posts = [p for card in page["data"]["cards"] for p in map_status(card["mblog"], Provenance("import"))]
     assert len(posts) == 15  # ten statuses, five of them reposts with their originals
     assert all(p.created_at and p.created_at.tzinfo is UTC for p in posts)
@@ -279,7 +286,8 @@ def test_real_weibo_mblog_cards(recordings: Path) -> None:
 # Douban ----------------------------------------------------------------------------------------
 
 def douban_list(rows: list[tuple[str, str]]) -> str:
-    body = "".join(f'<tr><td class="title"><a href="https://www.douban.com/group/topic/{tid}/" title="{title}">{title}</a></td>'
+    body = "".join(f'<tr><td class="title"><a href="https://www.douban.com/group/topic/{tid}/" '
+                   f'title="{title}">{title}</a></td>'
                    f'<td><a href="https://www.douban.com/people/u{tid}/">user{tid}</a></td><td>12</td>'
                    f'<td class="time">08-30 23:58</td></tr>' for tid, title in rows)
     return f'<table class="olt"><tr><td>话题</td><td>作者</td><td>回应</td><td>最后回应</td></tr>{body}</table>'
@@ -288,9 +296,11 @@ def douban_list(rows: list[tuple[str, str]]) -> str:
 def douban_topic(tid: str, text: str) -> str:
     return (f'<div class="group-item"><div class="title"><a href="https://www.douban.com/group/aicomp/">AI伴侣小组</a></div></div>'
             f'<h1>话题{tid}</h1><div class="topic-doc"><span class="from"><a href="https://www.douban.com/people/op{tid}/">楼主</a>'
-            f'</span><span class="color-green">2026-10-01 12:00:00</span><div class="topic-content"><p>{text}</p></div></div>'
+            f'</span><span class="color-green">2026-10-01 12:00:00</span>'
+            f'<div class="topic-content"><p>{text}</p></div></div>'
             f'<ul id="comments"><li class="comment-item" data-cid="9{tid}"><div class="reply-doc"><h4>'
-            f'<a href="https://www.douban.com/people/r1/">回应者</a></h4><span class="pubtime">2026-10-01 13:00:00</span>'
+            f'<a href="https://www.douban.com/people/r1/">回应者</a></h4>'
+            f'<span class="pubtime">2026-10-01 13:00:00</span>'
             f'<p class="reply-content">我也遇到过，AI角色说我胖</p></div></li></ul>')
 
 
@@ -332,7 +342,8 @@ def test_douban_list_dates_without_a_year() -> None:
 
 
 def test_real_douban_discussion_list(recordings: Path) -> None:
-    html = (recordings / "douban/soyking_douban_group_beijingzufang_discussion_list_2016-09.html").read_text(encoding="utf-8")
+    html = (recordings / "douban/soyking_douban_group_beijingzufang_"
+                         "discussion_list_2016-09.html").read_text(encoding="utf-8")
     rows = parse_topic_list(html, datetime(2016, 9, 16, tzinfo=UTC))
     assert len(rows) >= 20 and len({r.topic_id for r in rows}) == len(rows)
     assert all(r.title and r.topic_id.isdigit() for r in rows)

@@ -119,7 +119,8 @@ def test_contact_status_history_is_time_stamped(filled: Store) -> None:
 
 
 def test_a_handle_on_two_platforms_must_be_named_with_its_platform(filled: Store) -> None:
-    keep(filled, "douban", (post("d1", "alice_writes", "豆瓣上也有她，AI角色说女生就该听话，太厌女了", platform="douban"),
+    keep(filled, "douban", (post("d1", "alice_writes", "豆瓣上也有她，AI角色说女生就该听话，太厌女了",
+                                 platform="douban"),
                             Kept("zh", ["misogyny"])))
     with pytest.raises(PlaintError, match="several authors"):
         set_contact_status(filled.database, load_pseudonymiser(), "alice_writes", "invited")
@@ -155,7 +156,8 @@ def test_do_not_contact_under_another_key_is_refused_not_ignored(filled: Store, 
 
 def test_candidate_samples_are_reproducible_and_stratified(filled: Store) -> None:
     for i in range(30):
-        keep(filled, "douban", (post(f"d{i}", f"douban_user{i}", f"AI角色说女生就该听话，第{i}个帖子，太厌女了", platform="douban"),
+        keep(filled, "douban", (post(f"d{i}", f"douban_user{i}", f"AI角色说女生就该听话，第{i}个帖子，太厌女了",
+                                     platform="douban"),
                                 Kept("zh", ["misogyny"])))
     everyone = list_candidates(filled.database, load_pseudonymiser())
     first = sample_candidates(everyone, 8, seed=42, stratify="platform")
@@ -202,7 +204,8 @@ def test_forget_removes_an_author_everywhere_and_for_good(filled: Store, tmp_pat
 
 def forgotten_rows(store: Store, *native_ids: str) -> list[PostRow]:
     with store.database.session() as session:
-        return list(session.scalars(select(PostRow).where(PostRow.native_id.in_(native_ids)).order_by(PostRow.native_id)))
+        return list(session.scalars(select(PostRow).where(PostRow.native_id.in_(native_ids))
+                                    .order_by(PostRow.native_id)))
 
 
 def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(filled: Store, tmp_path) -> None:
@@ -239,7 +242,8 @@ def test_a_forgotten_author_later_posts_are_stored_without_them_and_counted(fill
     assert forgotten_rows(filled, "t3_200")[0].author_id is None
     named = runner.invoke(app, ["export", "--db", filled.database.url, "--out", "named.csv", "--identified"])
     assert named.exit_code == 0, named.output
-    rows = list(csv.DictReader(open(tmp_path / "named.csv", encoding="utf-8")))
+    with open(tmp_path / "named.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert not any("alice" in json.dumps(row).lower() for row in rows)
     assert any(row["text"].startswith("A brand new complaint") and row["author_handle"] == "" for row in rows)
 

@@ -27,11 +27,12 @@ runner = CliRunner()
 
 # Review-tier posts (the shipped model's scores put them in this order), and two of the complaint tier.
 POSTS = [
-    {"native_id": "chinese", "platform": "xiaohongshu", "community": "星野", "text": "角色一直提到我的身高，有点奇怪。"},
+    {"native_id": "chinese", "platform": "xiaohongshu", "community": "星野",
+     "text": "角色一直提到我的身高，有点奇怪。"},
     {"native_id": "markup", "text": "My rep described my avatar as <b>exotic</b> <img src=x onerror=\"document.title="
                                     "'pwned'\"> again, what does that even mean"},
-    {"native_id": "skin", "text": "Does anyone else's rep mention their persona's skin colour a lot? Mine does it every "
-                                  "few messages."},
+    {"native_id": "skin", "text": "Does anyone else's rep mention their persona's skin colour a lot? Mine does it "
+                                  "every few messages."},
     {"native_id": "gender", "text": "My rep asked me about my gender today and I told her. She was nice about it."},
     {"native_id": "lighter", "text": "After the update my avatar's skin is lighter than what I set, third time now."},
     {"native_id": "kitchen", "text": "My Replika said women belong in the kitchen and should obey men. So sexist. I "
@@ -165,7 +166,8 @@ def test_a_request_without_the_token_is_refused(served) -> None:
         assert client.post("/api/decisions", json={"post_id": 1, "decision": "not"}).status_code == 403
         entry = client.get(f"/?token={token}")
         assert entry.status_code == 303 and entry.headers["location"] == "/"
-        assert "httponly" in entry.headers["set-cookie"].lower() and "samesite=strict" in entry.headers["set-cookie"].lower()
+        assert ("httponly" in entry.headers["set-cookie"].lower()
+                and "samesite=strict" in entry.headers["set-cookie"].lower())
         page = client.get("/")
         assert page.status_code == 200 and "default-src 'none'" in page.headers["content-security-policy"]
         assert client.get("/api/next").json()["post"]["id"] > 0

@@ -50,12 +50,14 @@ def test_a_database_of_the_first_schema_is_upgraded_with_its_data(tmp_path: Path
                     "terms, route, fetched_at, tool_version, first_seen, last_seen) values (1, 'reddit', 't3_a', "
                     "'post', 'x', 'public', '[]', '[]', '[]', '{}', 'import', '2026-11-01 00:00:00', '0.1', "
                     "'2026-11-01 00:00:00', '2026-11-01 00:00:00')")
-        raw.executemany("insert into post_bands (key, band, post_id) values (?, ?, 1)", [(9000 + b, b) for b in range(20)])
+        raw.executemany("insert into post_bands (key, band, post_id) values (?, ?, 1)",
+                        [(9000 + b, b) for b in range(20)])
     database = Database(f"sqlite:///{path}")  # opening upgrades it
     assert current(database.engine) == head()
     database.close()
     with sqlite3.connect(path) as raw:
-        assert raw.execute("select count(*), min(band), max(band) from post_bands where post_id = 1").fetchone() == (20, 0, 19)
+        assert raw.execute("select count(*), min(band), max(band) from post_bands "
+                           "where post_id = 1").fetchone() == (20, 0, 19)
         assert "WITHOUT ROWID" in raw.execute("select sql from sqlite_master where name = 'post_bands'").fetchone()[0]
 
 
@@ -120,7 +122,8 @@ def test_two_platforms_written_at_once(database: Database, tmp_path: Path) -> No
     for platform in ("weibo", "douban"):
         path = tmp_path / f"{platform}.jsonl"
         path.write_text("".join(json.dumps({"platform": platform, "native_id": f"{platform}-{i}", "author": f"u{i}",
-                                            "text": f"星野的AI男友说女生就该听话，太厌女了，第{i}次重新生成。编号{i * 7919}"},
+                                            "text": f"星野的AI男友说女生就该听话，太厌女了，"
+                                                    f"第{i}次重新生成。编号{i * 7919}"},
                                            ensure_ascii=False) + "\n" for i in range(400)), encoding="utf-8")
         files[platform] = path
     results = {}
@@ -136,6 +139,7 @@ def test_two_platforms_written_at_once(database: Database, tmp_path: Path) -> No
         thread.join()
     assert all(r.status == "ok" for r in results.values())
     with database.engine.connect() as connection:
-        per_platform = dict(connection.exec_driver_sql("select platform, count(*) from posts group by platform").fetchall())
+        per_platform = dict(connection.exec_driver_sql("select platform, count(*) from posts "
+                                                       "group by platform").fetchall())
         authors = connection.exec_driver_sql("select count(*) from authors").scalar()
     assert per_platform == {"weibo": 400, "douban": 400} and authors == 800

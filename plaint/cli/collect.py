@@ -149,7 +149,8 @@ def import_files(
 @app.command()
 def add(
     url: Annotated[str, typer.Argument(help="The post's public URL.")],
-    text: Annotated[str | None, typer.Option("--text", help="The post's text, when plaint cannot fetch the page.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="The post's text, when plaint cannot fetch "
+                                             "the page.")] = None,
     author: Annotated[str | None, typer.Option("--author", help="The author's handle.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The post's title.")] = None,
     created: Annotated[str | None, typer.Option("--created", help="When it was posted (ISO 8601; UTC "

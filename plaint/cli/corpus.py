@@ -134,8 +134,9 @@ def export(
     with reported_errors():
         database = Database(database_url(db), create=False)
         pseudonym = load_pseudonymiser()
-        result = write_corpus(database, out, pseudonym, ExportOptions(fmt, sample, seed, stratify, identified, force,
-                                                                      screening_statuses(confirmed_only, include_review)))
+        result = write_corpus(database, out, pseudonym,
+                              ExportOptions(fmt, sample, seed, stratify, identified, force,
+                                            screening_statuses(confirmed_only, include_review)))
     announce_new_key(pseudonym)
     if identified:
         typer.echo(f"warning: {IDENTIFIED_WARNING}", err=True)
@@ -156,7 +157,8 @@ def report(
     Exit status: 0 shown; 2 a usage error or no database at --db; 4 the database cannot be opened.
     """
     with reported_errors():
-        data = build_report(Database(database_url(db), create=False), screening_statuses(confirmed_only, include_review))
+        data = build_report(Database(database_url(db), create=False),
+                            screening_statuses(confirmed_only, include_review))
     write_rows([{"stage": k, "posts": v} for k, v in data["flow"]], ("stage", "posts"), "table", sys.stdout,
                title="from found to kept")
     write_rows(data["types"], ("type", *data["platforms"], "total"), "table", sys.stdout,
@@ -167,5 +169,6 @@ def report(
         try:
             out.write_text(render_html(data), encoding="utf-8")
         except OSError as exc:
-            raise fail(f"cannot write --out {out} ({exc.strerror or exc}); name a file in a folder you can write") from None
+            raise fail(f"cannot write --out {out} ({exc.strerror or exc}); name a file in a folder you "
+                       "can write") from None
         typer.echo(f"wrote {out}")

@@ -43,9 +43,12 @@ from plaint.storage.database import Database, database_url
 def candidates(
     db: DbOption = None,
     fmt: FormatOption = "table",
-    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="Only this platform (repeatable).")] = None,
-    type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="Wrote about this discrimination type (repeatable).")] = None,
-    strategy: Annotated[list[str] | None, typer.Option("--strategy", "-s", help="Described this alignment strategy (repeatable).")] = None,
+    platform: Annotated[list[str] | None, typer.Option("--platform", "-p", help="Only this platform "
+                                                          "(repeatable).")] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="Wrote about this discrimination type "
+                                                    "(repeatable).")] = None,
+    strategy: Annotated[list[str] | None, typer.Option("--strategy", "-s", help="Described this alignment strategy "
+                                                       "(repeatable).")] = None,
     min_posts: Annotated[int, typer.Option("--min-posts", help="At least this many kept posts.")] = 1,
     since: Annotated[str | None, typer.Option("--since", help="Posted on or after this date (YYYY-MM-DD).")] = None,
     sample: Annotated[int | None, typer.Option("--sample", help="Draw this many, reproducibly.")] = None,

@@ -111,7 +111,8 @@ def review(
     db: DbOption = None,
     reviewer: ReviewerOption = None,
     quality_sample: Annotated[int, typer.Option("--quality-sample", min=0, help="Complaint-tier posts to screen "
-                                                "after the review tier, drawn with --seed (quality control).")] = QUALITY_SAMPLE,
+                                                "after the review tier, drawn with --seed "
+                                                "(quality control).")] = QUALITY_SAMPLE,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the quality-control sample.")] = SEED,
     retrain_every: Annotated[int, typer.Option("--retrain-every", min=1, help="Fit the study model again and "
                                                "re-rank after this many decisions.")] = RETRAIN_EVERY,

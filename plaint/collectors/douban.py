@@ -115,7 +115,8 @@ def resolve_time(text: str, fetched_at: datetime) -> datetime | None:
 
 
 def _time_from(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S" if text.count(":") == 2 else "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S" if text.count(":") == 2
+                             else "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
 
 
 def parse_topic_list(html: str, fetched_at: datetime) -> list[TopicRow]:

@@ -45,7 +45,8 @@ def parse_thread(html: str, url: str, provenance: Provenance) -> list[Post]:
         author = field.get("author") or {}
         handle = author.get("user_name") or author.get("user_nickname")
         stamps = [_DATE.search(t.get_text()) for t in floor.select("span.tail-info")]
-        created = next((datetime.strptime(m.group(), "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING) for m in stamps if m), None)
+        created = next((datetime.strptime(m.group(), "%Y-%m-%d %H:%M").replace(tzinfo=BEIJING)
+                        for m in stamps if m), None)
         first = content.get("post_no") == 1
         posts.append(Post(
             platform="tieba", native_id=str(thread_id) if first else comment_id(post_id),
@@ -54,7 +55,8 @@ def parse_thread(html: str, url: str, provenance: Provenance) -> list[Post]:
             parent_id=None if first else str(thread_id), thread_id=str(thread_id), community=forum,
             title=title if first else None, text=body.get_text("\n", strip=True),
             author=Author("tieba", str(handle), str(author.get("user_id")) if author.get("user_id") else None,
-                          f"https://tieba.baidu.com/home/main?id={author['portrait']}" if author.get("portrait") else None)
+                          f"https://tieba.baidu.com/home/main?id={author['portrait']}"
+                          if author.get("portrait") else None)
             if handle else None,
             created_at=created, visibility=Visibility.PUBLIC,
             num_comments=content.get("comment_num"),

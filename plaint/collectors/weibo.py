@@ -90,7 +90,8 @@ def map_status(status: dict[str, Any], provenance: Provenance, parent: str | Non
     user = status.get("user") or {}
     deleted = str(status.get("deleted", "")) == "1" or not user
     visible = (status.get("visible") or {}).get("type")
-    visibility = Visibility.UNKNOWN if visible is None else (Visibility.PUBLIC if int(visible) == 0 else Visibility.PRIVATE)
+    visibility = (Visibility.UNKNOWN if visible is None
+                  else (Visibility.PUBLIC if int(visible) == 0 else Visibility.PRIVATE))
     posts: list[Post] = []
     original = status.get("retweeted_status")
     if isinstance(original, dict):
@@ -101,7 +102,8 @@ def map_status(status: dict[str, Any], provenance: Provenance, parent: str | Non
         url=f"https://weibo.com/{uid}/{status['bid']}" if uid and status.get("bid") else f"https://m.weibo.cn/detail/{status_id}",
         parent_id=str(original.get("idstr") or original.get("id")) if isinstance(original, dict) else parent,
         text=_text(str(status.get("text") or "")),
-        author=Author("weibo", str(user.get("screen_name") or uid), str(uid), f"https://weibo.com/u/{uid}") if uid else None,
+        author=Author("weibo", str(user.get("screen_name") or uid), str(uid), f"https://weibo.com/u/{uid}")
+        if uid else None,
         created_at=_created(status.get("created_at")), score=status.get("attitudes_count"),
         num_comments=status.get("comments_count"), visibility=visibility, deleted=deleted,
         missing=tuple(name for name in ("visible", "user") if name not in status)

@@ -24,7 +24,8 @@ from plaint.queries import Query, paired_queries
 
 API = "https://developer.zhihu.com/api/v1"
 MAX_COUNT = 10
-CREDENTIALS_HELP = "Zhihu needs an Open Platform access secret: create one at developer.zhihu.com and set ZHIHU_ACCESS_SECRET"
+CREDENTIALS_HELP = ("Zhihu needs an Open Platform access secret: create one at developer.zhihu.com and set "
+                    "ZHIHU_ACCESS_SECRET")
 QUOTA_CODES = {30001: "rate limited", 30002: "quota spent"}
 _KINDS = {"answer": Kind.ANSWER, "article": Kind.POST, "zvideo": Kind.VIDEO, "question": Kind.POST}
 _ID_IN_URL = re.compile(r"/(answer|p|zvideo|question)/(\d+)")
@@ -148,7 +149,8 @@ def map_api_object(obj: dict[str, Any], provenance: Provenance) -> Post | None:
     token = author.get("url_token")
     anonymous = obj.get("is_anonymous") or author.get("id") in (None, "0")
     object_id = str(obj["id"])
-    url = (f"https://www.zhihu.com/question/{question['id']}/answer/{object_id}" if kind == "answer" and question.get("id")
+    url = (f"https://www.zhihu.com/question/{question['id']}/answer/{object_id}"
+           if kind == "answer" and question.get("id")
            else f"https://zhuanlan.zhihu.com/p/{object_id}" if kind == "article" else None)
     created = obj.get("created_time")
     return Post(

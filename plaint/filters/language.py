@@ -24,11 +24,17 @@ _HANGUL = re.compile(r"[\u1100-\u11ff\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 _ANY_LETTER = re.compile(r"[^\W\d_]")
 # Words that carry no topic and that other languages written in Latin script rarely use.
-_ENGLISH = frozenset(["the", "and", "is", "was", "are", "to", "of", "it", "my", "i", "i'm", "me", "that", "you", "in", "for", "this", "with", "not", "but", "be", "have", "on", "so", "just", "what", "they", "at", "it's", "he", "she", "we", "his", "her", "them", "would", "can't", "don't", "didn't"])
+_ENGLISH = frozenset(["the", "and", "is", "was", "are", "to", "of", "it", "my", "i", "i'm", "me", "that", "you", "in",
+                      "for", "this", "with", "not", "but", "be", "have", "on", "so", "just", "what", "they", "at",
+                      "it's", "he", "she", "we", "his", "her", "them", "would", "can't", "don't", "didn't"])
 # Function words of the languages most often written in Latin script on these platforms: a short
 # text with one of them is left to langdetect.
 _FOREIGN = frozenset(
-    ["que", "el", "los", "las", "una", "es", "por", "para", "muy", "pero", "como", "y", "del", "al", "une", "est", "pas", "je", "ne", "les", "des", "et", "il", "elle", "nous", "vous", "mon", "ce", "qui", "sur", "avec", "dans", "und", "der", "das", "ist", "nicht", "ich", "sie", "ein", "eine", "mit", "auf", "och", "att", "det", "het", "een", "niet", "ik", "van", "nao", "voce", "isso", "uma", "meu", "minha", "sono", "della", "che", "non", "sei", "hola", "gracias", "porque", "bonjour", "merci", "salut", "hallo", "danke", "bitte", "ciao", "grazie", "obrigado"])
+    ["que", "el", "los", "las", "una", "es", "por", "para", "muy", "pero", "como", "y", "del", "al", "une", "est",
+     "pas", "je", "ne", "les", "des", "et", "il", "elle", "nous", "vous", "mon", "ce", "qui", "sur", "avec", "dans",
+     "und", "der", "das", "ist", "nicht", "ich", "sie", "ein", "eine", "mit", "auf", "och", "att", "det", "het", "een",
+     "niet", "ik", "van", "nao", "voce", "isso", "uma", "meu", "minha", "sono", "della", "che", "non", "sei", "hola",
+     "gracias", "porque", "bonjour", "merci", "salut", "hallo", "danke", "bitte", "ciao", "grazie", "obrigado"])
 
 
 def _letters_are_ascii(text: str) -> bool:

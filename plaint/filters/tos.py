@@ -30,7 +30,8 @@ _AGE_EN = re.compile(
     # "as a 13 year old", "I'm a 15-year-old", "15 y/o here", "15 y/o girl here"
     + r"|\b(?:as an?|i'?m an?|i am an?)\s+" + _AGE + r"[\s-]*" + _YEARS_OLD
     + r"|\b(1[0-7])\s*" + _YEARS_OLD + r"(?:\s+\w+)?\s+here\b"
-    # "(15F)", "16m here", "I (15) told it", "me (15f)", "I'm 15F", and "15F, ..." / "15 y/o, ..." opening a text or line
+    # "(15F)", "16m here", "I (15) told it", "me (15f)", "I'm 15F",
+    # and "15F, ..." / "15 y/o, ..." opening a text or line
     + r"|\((1[0-7])\s*[fm]\)|\b(1[0-7])\s*[fm]\s+here\b|\b(?:i|me)\s*\((1[0-7])\s*[fm]?\)"
     + r"|\b(?:i'?m|i am)\s+(1[0-7])\s*[fm]\b"
     + r"|^[\s(\[]*(1[0-7])\s*(?:[fm]|" + _YEARS_OLD + r")\s*[,.:;)\]/-]",

@@ -117,8 +117,9 @@ class Review:
                                       "confirmed and rejected at least two posts each")
         else:
             card = stored[1]
-            self.status = ModelStatus(f"the study model {card.get('version')} scores: fitted on {card.get('complaints')} "
-                                      f"confirmed and {card.get('not_complaints')} rejected posts",
+            self.status = ModelStatus(f"the study model {card.get('version')} scores: fitted on "
+                                      f"{card.get('complaints')} confirmed and "
+                                      f"{card.get('not_complaints')} rejected posts",
                                       card.get("comparison"), int(card.get("decisions") or 0))
 
     def state(self) -> dict[str, Any]:

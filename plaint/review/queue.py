@@ -82,9 +82,9 @@ class Queue:
             row = session.get(PostRow, post_id)
             if row is None or row.tombstoned_at is not None:
                 return None
-            shown = {"id": row.id, "platform": row.platform, "native_id": row.native_id, "community": row.community, "kind": row.kind,
-                     "created_at": row.created_at.isoformat() if row.created_at else None, "title": row.title,
-                     "text": row.text, "url": row.url, "language": row.language, "tier": row.tier,
+            shown = {"id": row.id, "platform": row.platform, "native_id": row.native_id, "community": row.community,
+                     "kind": row.kind, "created_at": row.created_at.isoformat() if row.created_at else None,
+                     "title": row.title, "text": row.text, "url": row.url, "language": row.language, "tier": row.tier,
                      "score": None if row.relevance_score is None else round(row.relevance_score, 4),
                      "types": list(row.types), "strategies": list(row.strategies),
                      "terms": sorted({term for code, terms in (row.terms or {}).items() if code != "community"

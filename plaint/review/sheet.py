@@ -27,8 +27,9 @@ from plaint.storage.screenings import NO, UNSURE, YES, Decision, check_reviewer,
 ID = "plaint_id"  # the post's id in this database: what the import reads back
 DECISION_COLUMNS = ("decision", "types", "strategies", "note", "reviewer")
 COLUMNS = (ID, "post_id", "platform", "community", "created_at", "tier", "relevance_score", "title", "text",
-           "suggested_types", "suggested_strategies", "terms") + DECISION_COLUMNS
-WORDS = {"complaint": YES, "y": YES, "yes": YES, "not": NO, "n": NO, "no": NO, "unsure": UNSURE, "u": UNSURE, "?": UNSURE}
+           "suggested_types", "suggested_strategies", "terms", *DECISION_COLUMNS)
+WORDS = {"complaint": YES, "y": YES, "yes": YES, "not": NO, "n": NO, "no": NO, "unsure": UNSURE, "u": UNSURE,
+         "?": UNSURE}
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 
 
@@ -58,7 +59,8 @@ def write_queue(database: Database, out: Path, pseudonym: Pseudonymiser, reviewe
         post = queue.post(post_id)
         if post is None:
             continue
-        rows.append({ID: post_id, "post_id": pseudonym.post(post["platform"], post["native_id"]), "platform": post["platform"], "community": post["community"],
+        rows.append({ID: post_id, "post_id": pseudonym.post(post["platform"], post["native_id"]),
+                     "platform": post["platform"], "community": post["community"],
                      "created_at": post["created_at"], "tier": post["tier"], "relevance_score": post["score"],
                      "title": post["title"], "text": post["text"], "suggested_types": "; ".join(post["types"]),
                      "suggested_strategies": "; ".join(post["strategies"]), "terms": "; ".join(post["terms"]),
@@ -153,7 +155,7 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if needed not in names:
             raise PlaintError(f"{path}: no {needed} column; expected the sheet plaint export --for-screening wrote")
     for number, values in enumerate(rows, start=2):
-        yield number, dict(zip(names, values))
+        yield number, dict(zip(names, values, strict=False))
 
 
 def _csv(path: Path) -> Iterator[list[Any]]:

@@ -285,7 +285,7 @@ def _normalised(matrix: Any, idf: np.ndarray) -> Any:
 
 def _jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     try:
-        handle = open(path, encoding="utf-8-sig")
+        handle = open(path, encoding="utf-8-sig")  # noqa: SIM115 - opened apart from the `with` to report a failed open
     except OSError as exc:
         raise PlaintError(f"{path}: cannot read it ({exc.strerror})") from None
     with handle:

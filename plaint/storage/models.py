@@ -41,7 +41,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+    # RUF012 does not apply: SQLAlchemy reads this class attribute.
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}  # noqa: RUF012
 
 
 class AuthorRow(Base):
@@ -169,7 +170,8 @@ class PostBandRow(Base):
     """MinHash LSH band keys of a post's text: posts sharing a key are near-duplicate candidates."""
 
     __tablename__ = "post_bands"
-    __table_args__ = {"sqlite_with_rowid": False}  # the table is its key (migration 0002)
+    # RUF012 does not apply: SQLAlchemy reads this class attribute.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012  # the table is its key (migration 0002)
 
     # Key first: lookups are `key IN (...)`, which every database serves from the primary key
     # (SQLite scans the table for a row-value `(band, key) IN (...)`).
@@ -226,7 +228,8 @@ class ScreeningRow(Base):
     decision by the same reviewer replaces theirs. Erasing the post erases the note and codes."""
 
     __tablename__ = "screenings"
-    __table_args__ = (UniqueConstraint("post_id", "reviewer"), Index("ix_screenings_reviewer", "reviewer", "decided_at"))
+    __table_args__ = (UniqueConstraint("post_id", "reviewer"),
+                      Index("ix_screenings_reviewer", "reviewer", "decided_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))

@@ -14,7 +14,7 @@ A post's screening status (one rule, in SQL, so every count, list and export agr
 
 Posts of no kept tier (dropped, or stored before the model) that nobody screened have none.
 Each reviewer has one decision per post: a later one replaces theirs.
-"""
+"""  # noqa: E501 - a Markdown table row cannot be wrapped
 
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ from plaint.post import Author, Kind, Post, Provenance, Visibility
 CONTAINERS = ("ndjson", "csv", "json")
 
 
-def _author(platform: str, record: dict[str, Any], handle_field: str, id_field: str, profile: str | None) -> Author | None:
+def _author(platform: str, record: dict[str, Any], handle_field: str, id_field: str,
+            profile: str | None) -> Author | None:
     handle = text(record, handle_field) or text(record, id_field)
     if not handle:
         return None
@@ -80,7 +81,8 @@ def weibo_note(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     note_id = required(record, "note_id")
     return _post("weibo", record, provenance, native_id=note_id, kind=Kind.POST,
                  url=without_query(text(record, "note_url")) or f"https://m.weibo.cn/detail/{note_id}",
-                 text=prose(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
+                 text=prose(record, "content"),
+                 author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
                  created_at=timestamp(record, "create_time"), score=count(record, "liked_count"),
                  num_comments=count(record, "comments_count"))
 
@@ -91,7 +93,8 @@ def weibo_comment(record: dict[str, Any], provenance: Provenance) -> list[Post]:
     return _post("weibo", record, provenance, native_id=comment_id(required(record, 'comment_id')),
                  kind=Kind.COMMENT, url=f"https://m.weibo.cn/detail/{note_id}", thread_id=note_id,
                  parent_id=_parent(parent, note_id),
-                 text=prose(record, "content"), author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
+                 text=prose(record, "content"),
+                 author=_author("weibo", record, "nickname", "user_id", _weibo_profile(record)),
                  created_at=timestamp(record, "create_time"), score=count(record, "comment_like_count"))
 
 

@@ -2,7 +2,8 @@
 
 `platform` and a `text` or a `title` are required (an image or link post has only a title). A
 post needs an id to be recognised when imported again: `native_id`, else its `url`, else a hash
-of platform and text (or title, when there is no text). Times without a zone are read as UTC. By filling a row the researcher states the post is public; `visibility` can say otherwise.
+of platform and text (or title, when there is no text). Times without a zone are read as UTC. By
+filling a row the researcher states the post is public; `visibility` can say otherwise.
 """
 
 from __future__ import annotations

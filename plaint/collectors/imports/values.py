@@ -76,7 +76,7 @@ def count(record: dict[str, Any], *names: str) -> int | None:
     if not match:
         raise BadRecord(f"{name} is {value!r}, not a count")
     number = float(match.group(1).replace(",", ""))
-    return int(round(number * _UNITS.get(match.group(2) or "", 1)))
+    return round(number * _UNITS.get(match.group(2) or "", 1))
 
 
 def timestamp(record: dict[str, Any], name: str, local: timezone = BEIJING) -> datetime | None:

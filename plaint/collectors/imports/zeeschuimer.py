@@ -26,7 +26,8 @@ def tiktok_item(record: dict[str, Any], provenance: Provenance) -> list[Post]:
         platform="tiktok", native_id=video_id, kind=Kind.VIDEO, provenance=provenance,
         url=f"https://www.tiktok.com/@{handle}/video/{video_id}" if handle else None,
         text=prose(item, "desc"),
-        author=Author("tiktok", handle, text(author, "id") or None, f"https://www.tiktok.com/@{handle}") if handle else None,
+        author=Author("tiktok", handle, text(author, "id") or None, f"https://www.tiktok.com/@{handle}")
+        if handle else None,
         created_at=timestamp(item, "createTime"), score=count(stats, "diggCount"),
         num_comments=count(stats, "commentCount"),
         visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,
