@@ -24,10 +24,10 @@ from pathlib import Path
 
 from synthetic import posts, similar_posts
 
+from plaint.identity import TextIdentity
 from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.storage.copies import CopyLinker
 from plaint.storage.database import Database
-from plaint.identity import TextIdentity
 from plaint.storage.store import Store
 
 BATCH = 1000

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from plaint.cli import app
 from plaint.export import write_corpus
+from plaint.identity import MinHasher, TextIdentity, jaccard, near_basis, shingles
 from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import list_candidates
-from plaint.identity import MinHasher, TextIdentity, jaccard, near_basis, shingles
 from plaint.storage.models import PostBandRow, PostRow
 from plaint.storage.store import Store
 

@@ -60,7 +60,8 @@ def imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
             if base.split(".")[0] != "plaint":
                 continue
             for alias in node.names:  # `from plaint import platforms` imports the module plaint.platforms
@@ -70,8 +71,8 @@ def imports(path: Path) -> set[str]:
 
 
 def _is_module(name: str) -> bool:
-    relative = Path(*name.split("."))
-    return (PACKAGE.parent / relative).with_suffix(".py").exists() or (PACKAGE.parent / relative / "__init__.py").exists()
+    place = PACKAGE.parent / Path(*name.split("."))
+    return place.with_suffix(".py").exists() or (place / "__init__.py").exists()
 
 
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py")) if "migrations" not in path.parts}

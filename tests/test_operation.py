@@ -159,8 +159,8 @@ def test_sweep_erases_posts_reddit_no_longer_shows(store: Store, tmp_path: Path)
     answer = shapes.listing([{"kind": "t3", "data": shapes.submission(still)}, comment], None)
     token = shapes.interaction("POST", "https://www.reddit.com/api/v1/access_token",
                                {"access_token": "T", "token_type": "bearer", "expires_in": 3600, "scope": "*"})
-    info = shapes.interaction("GET", "https://oauth.reddit.com/api/info/?" + urlencode({"id": "t3_keep,t3_gone,t1_rem"}),
-                              answer)
+    info = shapes.interaction("GET", "https://oauth.reddit.com/api/info/?"
+                              + urlencode({"id": "t3_keep,t3_gone,t1_rem"}), answer)
     session, adapter = cassette_session([token, info], match=("id",))
     result = sweep_reddit(store, connect(session, env={"REDDIT_CLIENT_ID": "x", "REDDIT_CLIENT_SECRET": "y"}))
     assert adapter.unplayed() == [] and result.checked == 3
@@ -203,7 +203,8 @@ def test_sweep_refetches_douban_topics_and_tieba_threads(store: Store) -> None:
     def site(request: httpx.Request) -> httpx.Response:
         seen.append(request.url.host + request.url.path)
         if request.url.path == "/robots.txt":
-            body = "User-agent: *\nDisallow: /\n" if request.url.host == "tieba.baidu.com" else "User-agent: *\nDisallow: /search\n"
+            closed = request.url.host == "tieba.baidu.com"
+            body = "User-agent: *\nDisallow: /\n" if closed else "User-agent: *\nDisallow: /search\n"
             return httpx.Response(200, text=body)
         if request.url.path == "/group/topic/100/":
             return httpx.Response(404, text="gone")
@@ -277,7 +278,8 @@ def _committed(db: Path) -> tuple[list[tuple[str]], int, int]:
     with sqlite3.connect(db) as raw:
         assert raw.execute("pragma integrity_check").fetchone() == ("ok",)
         kept = raw.execute("select coalesce(sum(count), 0) from run_counts where stage = 'kept'").fetchone()[0]
-        return raw.execute("select status from runs").fetchall(), raw.execute("select count(*) from posts").fetchone()[0], kept
+        statuses = raw.execute("select status from runs").fetchall()
+        return statuses, raw.execute("select count(*) from posts").fetchone()[0], kept
 
 
 def test_a_disk_that_fills_mid_import_ends_the_run_failed_and_keeps_every_committed_batch(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def test_the_loader_finds_every_platform_module() -> None:
     modules = {p.stem for p in Path(platforms.__file__).parent.glob("*.py") if not p.stem.startswith("_")}
     assert set(EVERY) == modules
     assert {"reddit", "tiktok", "zhihu", "weibo", "douban", "tieba", "xiaohongshu", "douyin"} <= set(EVERY)
-    assert list(platforms.every())[0] == "reddit"  # a scrape searches Reddit first
+    assert next(iter(platforms.every())) == "reddit"  # a scrape searches Reddit first
 
 
 @pytest.mark.parametrize("name", EVERY)

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from plaint.errors import ConfigError
+from plaint.identity import fingerprint
 from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.storage.database import Database, StorageError, database_url
-from plaint.identity import fingerprint
 from plaint.storage.models import AuthorRow, PostRow
 from plaint.storage.store import Store
 

@@ -21,12 +21,12 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
+from plaint.identity import TextIdentity, fingerprint
 from plaint.post import Annotations, Author, Post
 from plaint.storage import now
 from plaint.storage.authors import mark_minors, save_authors
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database
-from plaint.identity import TextIdentity, fingerprint
 from plaint.storage.erasure import erase_stored
 from plaint.storage.forgotten import OUTCOME as FORGOTTEN_OUTCOME
 from plaint.storage.forgotten import STAGE as FORGOTTEN_STAGE
