@@ -38,10 +38,6 @@ def comment_id(raw: object) -> str:
     return f"{COMMENT_PREFIX}{raw}"
 
 
-def is_comment_id(native_id: str) -> bool:
-    return native_id.startswith(COMMENT_PREFIX)
-
-
 @dataclass(frozen=True)
 class PageReader:
     """A public page `plaint add` can fetch and read: a host, the path of a readable page on it,
@@ -71,15 +67,12 @@ class Platform:
     page: PageReader | None = None
     # A thread's page, by thread id: where sweep re-checks a stored thread that may be gone.
     thread_url: str | None = None
-    # An item's page, by its native id (a note, a video), where the platform's records lack one.
-    item_url: str | None = None
     # Where a researcher writes to a user ({handle}); elsewhere the profile is the way in.
     message_url: str | None = None
     # `plaint scrape`: its collector class ("module:Class" with from_environment(config)).
     collector: str | None = None
     # `plaint sweep`: a function "module:function" (store, config) -> SweepResult.
     sweeper: str | None = None
-    sweep_note: str = ""  # how sweep re-checks it, for --help and the README
     # keywords.yaml `platforms.<name>`: its settings class and the reader that builds it.
     settings: type | None = None
     read_settings: Callable[[Any, dict[str, Any], str], Any] | None = None
@@ -93,9 +86,6 @@ class Platform:
 
     def owns(self, host: str) -> bool:
         return any(host == suffix or host.endswith("." + suffix) for suffix in self.hosts)
-
-    def url_of_item(self, native_id: str) -> str | None:
-        return self.item_url.format(native_id) if self.item_url else None
 
     def url_of_thread(self, thread_id: str) -> str | None:
         return self.thread_url.format(thread_id) if self.thread_url else None
@@ -120,14 +110,8 @@ def _found() -> dict[str, Platform]:
     return dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
 
 
-def register(platform: Platform) -> None:
-    """A platform defined outside this package (a site's own module, a test); it stays known
-    for the life of the process, as the package's own do."""
-    _found()[platform.name] = platform
-
-
 def every() -> dict[str, Platform]:
-    """Every platform plaint knows, by name (do not change the mapping: use `register`)."""
+    """Every platform plaint knows, by name, Reddit first."""
     return _found()
 
 

@@ -39,6 +39,5 @@ PLATFORM = Platform(
     thread_url=SITE + "/group/topic/{}/",
     collector="plaint.collectors.douban:DoubanCollector",
     sweeper="plaint.sweep:page_sweeper",
-    sweep_note="topics fetched again, robots.txt permitting",
     settings=DoubanSettings, read_settings=read_settings,
 )

@@ -47,6 +47,5 @@ PLATFORM = Platform(
     message_url=SITE + "/message/compose/?to={handle}",
     collector="plaint.collectors.reddit:RedditCollector",
     sweeper="plaint.sweep:reddit_sweeper",
-    sweep_note="through its API, 100 ids a request",
     settings=RedditSettings, read_settings=read_settings,
 )

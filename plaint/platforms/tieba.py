@@ -21,5 +21,4 @@ PLATFORM = Platform(
     page=PageReader("tieba.baidu.com", THREAD_PATH, "plaint.collectors.tieba:parse_thread"),
     thread_url=THREAD_URL,
     sweeper="plaint.sweep:page_sweeper",
-    sweep_note="threads fetched again, robots.txt permitting",
 )

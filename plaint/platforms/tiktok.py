@@ -39,6 +39,5 @@ PLATFORM = Platform(
     not_fetched="TikTok's content is open to tools only through the Research API",
     collector="plaint.collectors.tiktok:TikTokCollector",
     sweeper="plaint.sweep:tiktok_sweeper",
-    sweep_note="videos by id through the Research API, 100 at a time",
     settings=TikTokSettings, read_settings=read_settings,
 )

@@ -16,5 +16,4 @@ def note_url(note_id: str) -> str:
 PLATFORM = Platform(
     name="xiaohongshu", order=7, label="Xiaohongshu", hosts=("xiaohongshu.com", "xhslink.com"),
     not_fetched="Xiaohongshu's robots.txt disallows every bot, and its pages need a login",
-    item_url=NOTE_URL,
 )
