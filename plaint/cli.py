@@ -296,10 +296,12 @@ def import_files(
             formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
             ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
             titled = result.info.get("title_only", 0)
+            skipped = result.info.get("skipped", 0)
             typer.echo(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
                        f"{result.info.get('bad', 0)} bad"
                        + (f"; {titled} with a title and no text (their content may be a picture or a link "
                           "plaint cannot read)" if titled else "")
+                       + (f"; {skipped} skipped by the prescreen (no term the first pass needs)" if skipped else "")
                        + (f"; {ahead} dated after tomorrow (suspicious: check the file's dates and zone)"
                           if ahead else ""))
             for problem in result.info.get("problems", [])[:10]:
