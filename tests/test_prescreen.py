@@ -326,3 +326,22 @@ def test_strict_imports_are_not_prescreened(tmp_path: Path) -> None:
     summary = Pipeline(default_config(), Store(Database(f"sqlite:///{tmp_path / 'x.db'}"))).run(
         import_sources([source], strict=True), command="import")
     assert summary.total(STAGE) == 0 and summary.total("kept") > 0
+
+
+def test_the_age_rules_quick_rejections_never_change_their_answer() -> None:
+    """states_minor_age rejects most texts before its two searches (plaint/filters/tos.py): on
+    every text we have, and on generated statements of ages, it answers as the searches do."""
+    from itertools import product
+
+    from plaint.filters.tos import reads_as_minor_age, states_minor_age
+
+    texts = [f"{title}\n{text}" for title, text, _ in written_texts() + (wild_texts() if WILD.is_dir() else [])]
+    before = ["", "I'm ", "im ", "i am only ", "I’m ", "i`m ", "Iʼm just ", "as a ", "I'm an ", "me (", "I (",
+              "(", "\n", "[", "so ", "ver", "我今年", "我", "今年才", "本人"]
+    numbers = ["4", "5", "9", "10", "15", "17", "18", "150", "１５", "十五", "v15", "2015", "15.5"]
+    after = ["", "f", "F)", "m here", " y/o here", "-year-old", " years old", " messages in", "yo", ")", "岁",
+             " k", "%", "m, hi", " here", "f.", "歲了"]
+    generated = ["".join(parts) for parts in product(before, numbers, after)]
+    assert any(states_minor_age(text) for text in generated)
+    for text in texts + generated + [full_width(text) for text in generated] + [text.upper() for text in generated]:
+        assert states_minor_age(text) == reads_as_minor_age(text), text
