@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import praw
-import prawcore
+from typing import TYPE_CHECKING
 
 from plaint.collectors.reddit import map_lone_comment, map_submission
 from plaint.collectors.tiktok import TikTokCollector
@@ -26,6 +24,9 @@ from plaint.http import Blocked, Disallowed, PoliteClient
 from plaint.post import Post, Provenance
 from plaint.storage import chunks
 from plaint.storage.store import Store
+
+if TYPE_CHECKING:  # imported where used: only a Reddit sweep needs PRAW
+    import praw
 
 BATCH = 100
 _PROVENANCE = Provenance("reddit_api", "sweep")
@@ -40,6 +41,8 @@ class SweepResult:
 
 def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], None] | None = None) -> SweepResult:
     """Ask Reddit about every stored, not yet erased Reddit post; erase the ones gone."""
+    import prawcore
+
     result = SweepResult()
     tos = TosFilter(TosSettings(allow_nsfw=True))  # only the public/deleted part matters here
     for batch in chunks(store.live_ids("reddit"), BATCH):
@@ -115,6 +118,8 @@ def sweep_tiktok(store: Store, collector: TikTokCollector) -> SweepResult:
 
 
 def _map(thing: object) -> Post:
+    import praw
+
     data = vars(thing)
     if isinstance(thing, praw.models.Submission):
         return map_submission(data, _PROVENANCE)
