@@ -17,11 +17,13 @@ from plaint.pipeline import RunSummary
 from plaint.queries import Query
 
 FORMATS = ("table", "csv", "json")
-STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored", "forgotten")
+STAGE_ORDER = ("found", "suspicious", "repeat", "prescreen", "tos", "relevance", "language", "kept", "stored",
+               "forgotten")
 STAGE_LABELS = {
     "found": "found",
     "suspicious": "found, and suspicious (stored as found)",
     "repeat": "found again in this run (counted once)",
+    "prescreen": "skipped by the prescreen (no term the first pass needs)",
     "tos": "dropped by terms of service",
     "relevance": "dropped as not relevant",
     "language": "dropped for language",
