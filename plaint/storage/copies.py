@@ -37,8 +37,8 @@ from plaint.storage.models import PostBandRow, PostRow
 # ties between candidates go to the lowest id, so a stored post still wins over a new one.
 PROVISIONAL = 1 << 62
 # However crowded a band key's bucket gets, a new post is compared with at most its newest this
-# many originals, so the check's work per post stays bounded; a true near copy shares about five
-# of its twenty band keys with its original, so it has more than one chance to meet it.
+# many originals, so the check's work per post stays bounded; a true near copy shares about four
+# of its sixteen band keys with its original, so it has more than one chance to meet it.
 BUCKET_CAP = 16
 KEYS_PER_STATEMENT = 400
 
