@@ -105,7 +105,7 @@ class CopyLinker:
     def add_bands(self, indexed: Sequence[tuple[int, Sequence[BandKey]]]) -> None:
         """Index originals (post id, band keys) for later near-copy lookups.
 
-        Written straight through the driver: an import adds twenty rows for each original, and
+        Written straight through the driver: an import adds sixteen rows for each original, and
         SQLAlchemy's per-row parameter handling cost more than the insert itself."""
         rows = [(key, band, post_id) for post_id, keys in indexed for band, key in keys]
         if not rows:
