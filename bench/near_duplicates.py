@@ -4,7 +4,7 @@
 
 Fills a fresh SQLite database with --stored posts through plaint's own store (so their LSH band
 keys are indexed as in real use), then stores --checked more posts, some of them reposts, and
-reports the time per checked post. The check is an index lookup of 20 band keys plus an exact
+reports the time per checked post. The check is an index lookup of 16 band keys plus an exact
 comparison with the few candidates, so its cost should not grow with the database.
 
 --similar stores complaints written from one template instead (bench/synthetic.py), the worst

@@ -337,6 +337,9 @@ def report(facts: synthetic.Facts, base: dict, ours: dict, kept_planted: int, co
     print(f"kept {ours['kept']:,} ({ours['kept'] / lines:.2%}: {ours['stored_new']:,} new, {ours['copies']:,} copies); "
           f"of {len(facts.planted):,} planted complaints {kept_planted:,} kept; the other "
           f"{ours['kept'] - kept_planted:,} kept posts are chatter the relevance filter let through")
+    skipped = sum(n for stage, n in ours["counts"].items() if stage.startswith("prescreen: "))
+    print(f"prescreen: {skipped:,} of {lines:,} lines ({skipped / lines:.1%}) skipped before mapping, their text "
+          "holding no term the first pass needs")
     print(f"langdetect calls: {ours['langdetect_calls']:,} of {ours['reached_language_filter']:,} posts that reached "
           f"the language filter (the rest were decided by their script or English function words)")
     print("what each stage did: " + "; ".join(f"{k} {v:,}" for k, v in ours["counts"].items()))

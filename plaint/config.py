@@ -129,7 +129,10 @@ def load_config(path: Path | None = None) -> Config:
 
 def parse_config(text: str, source: str) -> Config:
     try:
-        data = yaml.safe_load(text)
+        try:  # libyaml reads the default keywords.yaml ten times faster (50 ms of every start)
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError:
+            data = yaml.safe_load(text)  # the pure-Python reader's message names the problem as always
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""

@@ -17,13 +17,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-import httpx
-
 from plaint import __version__
 from plaint.errors import CollectorFailed
+
+if TYPE_CHECKING:  # httpx is imported when a client is made: commands that fetch nothing skip it
+    import httpx
 
 USER_AGENT = f"plaint/{__version__} (academic research on harms in AI companion apps; polite, robots.txt-aware)"
 BLOCK_STATUSES = {432: "HTTP 432 (a login cookie is required)", 461: "HTTP 461 (blocked by the platform)",
@@ -52,6 +54,8 @@ class PoliteClient:
     log: list[str] = field(default_factory=list)  # what was fetched, for reports and tests
 
     def __post_init__(self) -> None:
+        import httpx
+
         self.client = httpx.Client(transport=self.transport, headers={"User-Agent": USER_AGENT},
                                    timeout=httpx.Timeout(20.0, connect=10.0), follow_redirects=True)
         self._robots: dict[str, RobotFileParser] = {}
@@ -109,6 +113,8 @@ class PoliteClient:
     def _send(self, method: str, url: str, give_back_429: bool = False, **options: object) -> httpx.Response:
         """Send with spacing and retries. An API's 429 that outlasts the retries is handed back
         (with `give_back_429`), as its body says whether a daily quota is spent."""
+        import httpx
+
         host = urlsplit(url).netloc
         for attempt in range(self.retries + 1):
             wait = self._last.get(host, -1e9) + self.min_interval - time.monotonic()

@@ -11,6 +11,7 @@ from plaint import __version__, platforms
 from plaint.filters.relevance import MODEL_STAGE, TIER_STAGE
 from plaint.filters.tagging import NO_TERM, NOT_COMPANION
 from plaint.post import COMPLAINT, DROPPED, REVIEW
+from plaint.prescreen import STAGE as PRESCREEN_STAGE
 from plaint.storage.database import Database
 from plaint.storage.readout import corpus_counts, provenance, stage_totals, tier_counts
 from plaint.storage.screenings import (
@@ -74,6 +75,7 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
         "date_range": {"first_post": dates[0] if dates else None, "last_post": dates[-1] if dates else None},
         "flow": {
             "found": _sum(totals, "found"),
+            "skipped_by_prescreen": _sum(totals, PRESCREEN_STAGE),
             "excluded_terms_of_service": _sum(totals, "tos"),
             "stopped_by_first_pass": _sum(totals, "relevance", FIRST_PASS_REASONS),
             "passed_first_pass": _sum(totals, TIER_STAGE),
@@ -99,8 +101,8 @@ def build_manifest(database: Database, rows: Sequence[dict[str, Any]], available
             "in_corpus": counts["in_corpus"],
             "exported": len(rows),
         },
-        "reasons": {"terms_of_service": reasons("tos"), "relevance": reasons("relevance"),
-                    "language": reasons("language")},
+        "reasons": {"prescreen": reasons(PRESCREEN_STAGE), "terms_of_service": reasons("tos"),
+                    "relevance": reasons("relevance"), "language": reasons("language")},
         "copies_in_database": {"exact": counts["exact_copies"], "near": counts["near_copies"]},
         "screening": {"models": reasons(MODEL_STAGE), "exported": list(statuses),
                       "exported_in_words": exported_in_words(statuses),
@@ -148,6 +150,7 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
     platforms = ", ".join(manifest["platforms"]) or "no platform"
     queries = len(manifest["queries"])
     span = manifest["date_range"]
+    skipped = flow.get("skipped_by_prescreen", 0)
     parts = [
         f"Posts were collected with plaint ({manifest['tool']}) from {platforms} "
         f"in {manifest['runs']['count']} run(s)"
@@ -156,8 +159,11 @@ def methods_paragraph(manifest: dict[str, Any]) -> str:
         + (f", using {queries} keyword quer{'y' if queries == 1 else 'ies'}" if queries else "") + ".",
         f"Of {flow['found']} records found, {flow['excluded_terms_of_service']} were excluded under the platforms' "
         f"terms of service (deleted, removed, private, NSFW, authors stating an age under 18), "
-        f"{flow['stopped_by_first_pass']} named no AI companion or no bias or identity term (a lexicon first "
-        f"pass), and a screening model placed the {flow['passed_first_pass']} that passed it: "
+        f"{flow['stopped_by_first_pass'] + skipped} named no AI companion or no bias or identity term (a lexicon "
+        f"first pass"
+        + (f"; {skipped} of them were read on their text fields alone, before the terms of service were checked, "
+           "as nothing of them could be stored" if skipped else "")
+        + f"), and a screening model placed the {flow['passed_first_pass']} that passed it: "
         f"{flow['scored_complaint_tier']} in the complaint tier, {flow['scored_review_tier']} in the review tier "
         f"and {flow['scored_below_review_tier']} below it; {flow['not_in_language']} "
         f"{'was' if flow['not_in_language'] == 1 else 'were'} in another language; copies of earlier posts "

@@ -81,7 +81,7 @@ class RunSummary:
 class Pipeline:
     def __init__(self, config: Config, store: Store, batch_size: int = BATCH_SIZE,
                  progress: Progress | None = None, workers: int = 0,
-                 import_batch_size: int = IMPORT_BATCH_SIZE) -> None:
+                 import_batch_size: int = IMPORT_BATCH_SIZE, prescreen: bool = True) -> None:
         self.config = config
         self.store = store
         self.batch_size = batch_size
@@ -95,6 +95,8 @@ class Pipeline:
         # a script that asks for more must start under `if __name__ == "__main__":`, as any
         # program whose multiprocessing workers re-import its main module.
         self.workers = workers
+        # Imports skip the records the filters would leave no trace of (plaint/prescreen.py).
+        self.prescreen = prescreen
         self._pool: WorkerPool | None = None  # started for the run's first large file, kept for the rest
         self._worker_langdetect_calls = 0
         self.worker_peak_memory_kb = 0  # the largest worker's, for benchmarks
@@ -157,7 +159,10 @@ class Pipeline:
             return PlatformResult("skipped", str(exc))
         except PlaintError as exc:
             return PlatformResult("failed", str(exc))
-        batch = _Batch(platform, self.import_batch_size if isinstance(collector, BlockSource) else self.batch_size)
+        blocks = isinstance(collector, BlockSource)
+        batch = _Batch(platform, self.import_batch_size if blocks else self.batch_size)
+        if blocks and self.prescreen and not collector.strict:  # --strict must see every bad record
+            collector.mapper.prescreen = self.sorter.prescreen
         found = 0
         try:
             queries = collector.queries()

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
     from plaint.sweep import SweepResult
 
 FORMATS = ("table", "csv", "json")
-STAGE_ORDER = ("found", "suspicious", "repeat", "tos", "relevance", "language", "kept", "stored", "forgotten")
+STAGE_ORDER = ("found", "suspicious", "repeat", "prescreen", "tos", "relevance", "language", "kept", "stored",
+               "forgotten")
 STAGE_LABELS = {
     "found": "found",
     "suspicious": "found, and suspicious (stored as found)",
     "repeat": "found again in this run (counted once)",
+    "prescreen": "skipped by the prescreen (no term the first pass needs)",
     "tos": "dropped by terms of service",
     "relevance": "dropped as not relevant",
     "language": "dropped for language",
@@ -95,10 +97,12 @@ def print_import_summary(summary: RunSummary, out: TextIO, err: TextIO) -> None:
         formats = ", ".join(f"{name} ({n})" for name, n in result.info.get("formats", {}).items())
         ahead = summary.counts[(source, SUSPICIOUS, DATED_AHEAD)]
         titled = result.info.get("title_only", 0)
+        skipped = result.info.get("skipped", 0)
         print(f"{source}: read as {formats or 'nothing'}; {result.info.get('records', 0)} records, "
               f"{result.info.get('bad', 0)} bad"
               + (f"; {titled} with a title and no text (their content may be a picture or a link "
                  "plaint cannot read)" if titled else "")
+              + (f"; {skipped} skipped by the prescreen (no term the first pass needs)" if skipped else "")
               + (f"; {ahead} dated after tomorrow (suspicious: check the file's dates and zone)"
                  if ahead else ""), file=out)
         for problem in result.info.get("problems", [])[:10]:

@@ -19,6 +19,8 @@ from plaint.filters.relevance import RelevanceFilter, Screen
 from plaint.filters.tos import GONE_REASONS, MINOR_REASON, TosFilter
 from plaint.identity import TextIdentity
 from plaint.post import Annotations, Author, Post
+from plaint.prescreen import STAGE as PRESCREEN_STAGE
+from plaint.prescreen import Prescreen, Skipped
 from plaint.screening.model import Scorer
 
 if TYPE_CHECKING:  # not imported at run time: workers need no SQLAlchemy
@@ -82,9 +84,15 @@ class Sorter:
         self.screen = Screen(config, model)
         self.filters = build_filters(config, self.detector, self.screen)
         self.identities = identities
+        # For imports: records it skips arrive here as Skipped, in their places, to be counted.
+        self.prescreen = Prescreen(self.screen.tagger)
 
-    def sort(self, post: Post, counts: Counter[CountKey], source: str) -> Outcome | None:
+    def sort(self, post: Post | Skipped, counts: Counter[CountKey], source: str) -> Outcome | None:
         """Counts are kept per source: a platform when scraping, a file when importing."""
+        if isinstance(post, Skipped):  # found, and stopped by the prescreen for the first pass
+            counts[(source, "found", post.kind)] += 1
+            counts[(source, PRESCREEN_STAGE, post.reason)] += 1
+            return None
         counts[(source, "found", post.kind.value)] += 1
         if post.created_at is not None and post.created_at > datetime.now(UTC) + FUTURE_MARGIN:
             counts[(source, SUSPICIOUS, DATED_AHEAD)] += 1  # kept as found; the summary says so

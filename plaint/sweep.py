@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-
-import praw
-import prawcore
+from typing import TYPE_CHECKING
 
 from plaint import platforms
 from plaint.collectors.reddit import connect, map_lone_comment, map_submission
@@ -29,6 +27,9 @@ from plaint.platforms.reddit import API_ROUTE
 from plaint.post import Post, Provenance
 from plaint.storage import chunks
 from plaint.storage.store import Store
+
+if TYPE_CHECKING:  # imported where used: only a Reddit sweep needs PRAW
+    import praw
 
 BATCH = 100
 PAGE_INTERVAL = 5.0  # seconds between page requests, as Douban asks of crawlers
@@ -44,6 +45,8 @@ class SweepResult:
 
 def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], None] | None = None) -> SweepResult:
     """Ask Reddit about every stored, not yet erased Reddit post; erase the ones gone."""
+    import prawcore
+
     result = SweepResult()
     tos = TosFilter(TosSettings(allow_nsfw=True))  # only the public/deleted part matters here
     for batch in chunks(store.sweep.live_ids("reddit"), BATCH):
@@ -152,6 +155,8 @@ def sweep_platforms(store: Store, config: Config, chosen: list[str] | None = Non
 
 
 def _map(thing: object) -> Post:
+    import praw
+
     data = vars(thing)
     if isinstance(thing, praw.models.Submission):
         return map_submission(data, _PROVENANCE)

@@ -89,7 +89,7 @@ def fewer_collections() -> Iterator[None]:
 
 def _sort_block(mapper: Any, block: Any, source: str) -> SortedBlock:
     assert _sorter is not None, "worker started without its filter chain"
-    mapped = mapper.map_block(block)
+    mapped = mapper.map_block(block, _sorter.prescreen if mapper.prescreened else None)
     posts, mapped.posts = mapped.posts, []
     counts: Counter[CountKey] = Counter()
     counts_before: list[Counter[CountKey]] = []

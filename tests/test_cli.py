@@ -199,3 +199,15 @@ def test_the_readme_states_the_python_plaint_needs() -> None:
 
     needed = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert needed == ">=3.11" and "Python 3.11 or newer" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_commands_that_reach_no_platform_load_no_client_library() -> None:
+    """plaint tag and plaint --help start without PRAW, httpx, Beautiful Soup or Alembic: the
+    functions that fetch, parse pages or migrate a database import them (README: Performance)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, plaint.cli; "
+            "print(sorted(m for m in ('praw', 'prawcore', 'requests', 'httpx', 'bs4', 'alembic') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from plaint.cli import app
 from plaint.export import write_corpus
-from plaint.identity import MinHasher, TextIdentity, jaccard, near_basis, shingles
+from plaint.identity import LSH_BANDS, MinHasher, TextIdentity, jaccard, near_basis, shingles
 from plaint.post import Annotations, Author, Kind, Post, Provenance, Visibility
 from plaint.pseudonym import load_pseudonymiser
 from plaint.recruit import list_candidates
@@ -138,7 +138,7 @@ def test_the_original_erased_leaves_its_copy_standing_and_indexed(store: Store) 
     assert stored["v1"].duplicate_of is None and stored["v1"].duplicate_kind is None
     with store.database.session() as session:
         bands = dict(session.execute(select(PostBandRow.post_id, func.count()).group_by(PostBandRow.post_id)).all())
-    assert stored["t3_a"].id not in bands and bands[stored["v1"].id] == 20
+    assert stored["t3_a"].id not in bands and bands[stored["v1"].id] == LSH_BANDS
     # A later repost of the same text now links to the copy that took the original's place.
     assert save(store, post("t3_z", REDDIT + " (edited)")) == Counter({"near duplicate": 1})
     assert rows(store)["t3_z"].duplicate_of == stored["v1"].id

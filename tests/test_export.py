@@ -147,7 +147,8 @@ def test_the_manifest_counts_equal_the_database(scraped: Store, tmp_path: Path) 
         # Inside the session: read after it closed, it would begin a transaction no one ends,
         # and on PostgreSQL the next test's reset would wait for it.
         expected = {
-            "found": total("found"), "excluded_terms_of_service": total("tos"),
+            "found": total("found"), "skipped_by_prescreen": total("prescreen"),
+            "excluded_terms_of_service": total("tos"),
             "stopped_by_first_pass": total("relevance", "not about an AI companion", "no bias or identity term"),
             "passed_first_pass": total("tier"), "scored_complaint_tier": total("tier", "complaint"),
             "scored_review_tier": total("tier", "review"), "scored_below_review_tier": total("tier", "dropped"),

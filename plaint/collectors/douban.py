@@ -12,8 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from bs4 import BeautifulSoup, Tag
+from typing import TYPE_CHECKING
 
 from plaint.collectors.imports.values import BEIJING
 from plaint.config import Config
@@ -25,6 +24,9 @@ from plaint.platforms.douban import GROUP_ROUTE as ROUTE
 from plaint.platforms.douban import SITE, TOPIC_PATH
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, douban_queries
+
+if TYPE_CHECKING:  # Beautiful Soup is imported by the parsers: a command that parses no page skips it
+    from bs4 import Tag
 
 PAGE_SIZE = 25
 
@@ -52,6 +54,8 @@ def _time(node: Tag | None) -> datetime | None:
 
 def parse_topic(html: str, url: str, provenance: Provenance) -> list[Post]:
     """The opening post and every reply on a topic page."""
+    from bs4 import BeautifulSoup  # imported here: only page parsing needs it
+
     soup = BeautifulSoup(html, "html.parser")
     doc = soup.select_one("div.topic-doc")
     match = TOPIC_PATH.search(url.split("douban.com", 1)[-1])
@@ -121,6 +125,8 @@ def _time_from(text: str) -> datetime:
 
 def parse_topic_list(html: str, fetched_at: datetime) -> list[TopicRow]:
     """The rows of a group's `/discussion` page (the header row and advert rows are skipped)."""
+    from bs4 import BeautifulSoup  # imported here: only page parsing needs it
+
     soup = BeautifulSoup(html, "html.parser")
     table = soup.select_one("table.olt")
     if table is None:

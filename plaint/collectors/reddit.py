@@ -15,13 +15,8 @@ import configparser
 import os
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import praw
-import prawcore
-import requests
-from praw.exceptions import MissingRequiredAttributeException
 
 from plaint import __version__
 from plaint.config import Config
@@ -30,6 +25,10 @@ from plaint.platforms.reddit import API_ROUTE as ROUTE
 from plaint.platforms.reddit import SITE, RedditSettings
 from plaint.post import Author, Kind, Post, Provenance, Visibility
 from plaint.queries import Query, reddit_queries
+
+if TYPE_CHECKING:  # PRAW, prawcore and requests are imported where they are used: a command
+    import praw  # that reaches no Reddit (plaint tag, plaint --help) does not wait for them
+    import requests
 
 LISTING_CAP = 1000  # Reddit stops a listing near this many items, whatever the query.
 USER_AGENT = f"python:plaint:{__version__} (academic research on AI companion harms)"
@@ -46,6 +45,9 @@ _COMMENT_FIELDS = ("author_fullname", "permalink", "locked", "score", "created_u
 
 def connect(session: requests.Session | None = None, env: Mapping[str, str] | None = None) -> praw.Reddit:
     """A read-only PRAW client from the environment or praw.ini; one clear error when none is set."""
+    import praw
+    from praw.exceptions import MissingRequiredAttributeException
+
     env = os.environ if env is None else env
     settings: dict[str, Any] = {key: env[name] for key, name in (("client_id", "REDDIT_CLIENT_ID"),
                                                  ("client_secret", "REDDIT_CLIENT_SECRET"),
@@ -83,6 +85,8 @@ class RedditCollector:
         return reddit_queries(self.config)
 
     def search(self, query: Query) -> Iterator[Post]:
+        import prawcore
+
         params = {"q": query.text, "sort": self.settings.sort,
                   "syntax": self.settings.syntax, "t": self.settings.time_filter}
         provenance = Provenance(ROUTE, query.text, f"https://oauth.reddit.com/r/{query.scope}/search/?"

@@ -10,8 +10,6 @@ import json
 import re
 from datetime import datetime
 
-from bs4 import BeautifulSoup
-
 from plaint.collectors.imports.values import BEIJING
 from plaint.errors import CollectorFailed
 from plaint.platforms import comment_id
@@ -23,6 +21,8 @@ _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}")
 
 def parse_thread(html: str, url: str, provenance: Provenance) -> list[Post]:
     """Each floor of a thread page as a Post: the first floor the post, the others its replies."""
+    from bs4 import BeautifulSoup  # imported here: only page parsing needs it
+
     soup = BeautifulSoup(html, "html.parser")
     floors = soup.select("div.l_post.j_l_post[data-field]")
     if not floors:

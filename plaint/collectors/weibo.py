@@ -15,8 +15,6 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from plaint.config import Config
 from plaint.errors import CollectorFailed, CollectorUnavailable
 from plaint.http import PoliteClient
@@ -70,6 +68,8 @@ class WeiboCollector:
 
 
 def _text(html: str) -> str:
+    from bs4 import BeautifulSoup  # imported here: only page parsing needs it
+
     return BeautifulSoup(html, "html.parser").get_text(" ", strip=True) if html else ""
 
 

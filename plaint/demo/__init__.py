@@ -13,7 +13,6 @@ from pathlib import Path
 
 from plaint.collectors.reddit import RedditCollector, connect
 from plaint.config import Config, default_config
-from plaint.demo.cassette import cassette_session, load_interactions
 from plaint.export import ExportOptions, write_corpus
 from plaint.pipeline import Pipeline, Progress, RunSummary
 from plaint.pseudonym import Pseudonymiser
@@ -48,6 +47,8 @@ def run_demo(database: Database, export_path: Path, pseudonym: Pseudonymiser,
              progress: Progress | None = None) -> DemoResult:
     cassette = resources.files("plaint.demo").joinpath("reddit_demo.json")
     with resources.as_file(cassette) as path:
+        from plaint.demo.cassette import cassette_session, load_interactions  # requests: only for the demo
+
         session, adapter = cassette_session(load_interactions(path))
     config = demo_config()
     reddit = connect(session, env=_CREDENTIALS)

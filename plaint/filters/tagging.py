@@ -105,6 +105,19 @@ class Tagger:
             body, {index: candidates[index] for index in self._companion.intersection(candidates)}))
         return Tags(companion, False, False)
 
+    def first_pass_reason(self, body: str, platform: str | None = None, community: str | None = None) -> str | None:
+        """Why the first pass must stop a normalised text, when it must: none of the terms it
+        needs can match (NO_TERM), or none of the companion terms and not in a companion
+        community (NOT_COMPANION). None when it may let the text through. Read off the same
+        candidates `screen` reads, never fewer, so it never stops a text `screen` passes (for
+        the prescreen, plaint/prescreen.py)."""
+        _, candidates = self._candidates(body)
+        if self._first_pass.isdisjoint(candidates):
+            return NO_TERM
+        if self._companion.isdisjoint(candidates) and not self.is_companion_community(platform, community):
+            return NOT_COMPANION
+        return None
+
     def _candidates(self, body: str) -> tuple[str, dict[int, int | None]]:
         """The terms that may match the text, exclusions masked out first."""
         lexicon = self._lexicon

@@ -37,8 +37,8 @@ from plaint.storage.models import PostBandRow, PostRow
 # ties between candidates go to the lowest id, so a stored post still wins over a new one.
 PROVISIONAL = 1 << 62
 # However crowded a band key's bucket gets, a new post is compared with at most its newest this
-# many originals, so the check's work per post stays bounded; a true near copy shares about five
-# of its twenty band keys with its original, so it has more than one chance to meet it.
+# many originals, so the check's work per post stays bounded; a true near copy shares about four
+# of its sixteen band keys with its original, so it has more than one chance to meet it.
 BUCKET_CAP = 16
 KEYS_PER_STATEMENT = 400
 
@@ -105,7 +105,7 @@ class CopyLinker:
     def add_bands(self, indexed: Sequence[tuple[int, Sequence[BandKey]]]) -> None:
         """Index originals (post id, band keys) for later near-copy lookups.
 
-        Written straight through the driver: an import adds twenty rows for each original, and
+        Written straight through the driver: an import adds sixteen rows for each original, and
         SQLAlchemy's per-row parameter handling cost more than the insert itself."""
         rows = [(key, band, post_id) for post_id, keys in indexed for band, key in keys]
         if not rows:

@@ -5,19 +5,23 @@ its own, for a team that upgrades a shared database deliberately."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
 from plaint.errors import ConfigError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Alembic (and Mako with it) is imported by the functions that use it: a command that opens no
+# database (plaint --help, plaint tag) need not pay for it.
 
 
 def _config(connection=None) -> Config:  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -25,10 +29,14 @@ def _config(connection=None) -> Config:  # type: ignore[no-untyped-def]
 
 
 def head() -> str:
+    from alembic.script import ScriptDirectory
+
     return str(ScriptDirectory.from_config(_config()).get_current_head())
 
 
 def current(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -36,6 +44,8 @@ def current(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> bool:
     """Bring the database to the newest schema; says whether anything was done. A database whose
     tables no migration made is refused rather than guessed at."""
+    from alembic import command
+
     revision = current(engine)
     if revision == head():
         return False
@@ -56,5 +66,7 @@ def refuse_foreign_tables(connection: Connection) -> None:
 def draft(engine: Engine, message: str) -> None:
     """Write the next migration from the difference between the models and the database (for
     developers: `python -c 'from plaint.storage.schema import draft; ...'`)."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.revision(_config(connection), message=message, autogenerate=True)

@@ -80,13 +80,17 @@ class MappedBlock:
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (place in block, where, problem)
     first_match: int | None = None  # place of the first record of a known format
     title_only: int = 0  # posts with a title and no body (an image or a link, most often)
+    skipped: int = 0  # records the prescreen skipped (in `posts` as Skipped, in their places)
 
 
 class RecordMapper:
     """Turns one file's records into Posts, recognising each record's format.
 
     Picklable, so that an import's worker processes can map blocks of the file: it travels as
-    its settings and rebuilds its format list on arrival (formats hold functions)."""
+    its settings and rebuilds its format list on arrival (formats hold functions). `prescreen`
+    (plaint/prescreen.py), set by the pipeline for imports that are not --strict, skips the
+    records the filters would leave no trace of; on arrival in a worker only the wish travels
+    (`prescreened`), and the worker's own prescreen serves it."""
 
     def __init__(self, path: Path, container: str, platform_hint: str | None, fetched_at: datetime) -> None:
         self.path, self.container, self.platform_hint, self.fetched_at = path, container, platform_hint, fetched_at
@@ -94,17 +98,32 @@ class RecordMapper:
                            and (platform_hint is None or f.platform in (platform_hint, "any"))]
         self._last_first = list(self.candidates)
         self._provenances: dict[str, Provenance] = {}
+        self.prescreen: Any = None
+        self.prescreened = False
 
-    def __getstate__(self) -> tuple[Path, str, str | None, datetime]:
-        return self.path, self.container, self.platform_hint, self.fetched_at
+    def __getstate__(self) -> tuple[Path, str, str | None, datetime, bool]:
+        return self.path, self.container, self.platform_hint, self.fetched_at, self.prescreen is not None
 
-    def __setstate__(self, state: tuple[Path, str, str | None, datetime]) -> None:
-        self.__init__(*state)  # type: ignore[misc]
+    def __setstate__(self, state: tuple[Path, str, str | None, datetime, bool]) -> None:
+        self.__init__(*state[:4])  # type: ignore[misc]
+        self.prescreened = state[4]
 
-    def map_block(self, block: Block) -> MappedBlock:
+    def map_block(self, block: Block, prescreen: Any = None) -> MappedBlock:
+        prescreen = prescreen or self.prescreen
         mapped = MappedBlock([], len(block))
         for place, item in enumerate(block):
             record = ndjson_record(*item) if isinstance(item, tuple) else item
+            if prescreen is not None and record.data is not None:
+                fmt = self._format_of(record.data)
+                skipped = None if fmt is None else prescreen.skip(fmt.name, record.data)
+                if skipped is not None:
+                    if mapped.first_match is None:
+                        mapped.first_match = place
+                    mapped.formats[fmt.name] += 1
+                    mapped.posts.append(skipped)
+                    mapped.skipped += 1
+                    mapped.title_only += skipped.title_only
+                    continue
             posts, problem, fmt = self.map(record)
             if fmt is not None and mapped.first_match is None:
                 mapped.first_match = place
@@ -121,8 +140,7 @@ class RecordMapper:
         if record.problem is not None:
             return [], record.problem, None
         assert record.data is not None
-        # Records of a file are nearly always of one format: the last one found is tried first.
-        fmt = next((f for f in self._last_first if _safe(f.matches, record.data)), None)
+        fmt = self._format_of(record.data)
         if fmt is None:
             return [], "not a record of any format plaint knows" + (
                 f" for --platform {self.platform_hint}" if self.platform_hint else ""), None
@@ -143,6 +161,11 @@ class RecordMapper:
         if fmt is not self._last_first[0]:
             self._last_first = [fmt, *(f for f in self.candidates if f is not fmt)]
         return readable, None, fmt.name
+
+    def _format_of(self, data: dict[str, Any]) -> ImportFormat | None:
+        """The format a record is read as. Records of a file are nearly always of one format:
+        the last one found is tried first."""
+        return next((f for f in self._last_first if _safe(f.matches, data)), None)
 
 
 def _readable(post: Post) -> bool:
@@ -174,6 +197,7 @@ class FileImporter:
         self.problems: list[dict[str, str]] = []
         self.bad = 0
         self.title_only = 0
+        self.skipped = 0  # records the prescreen skipped
         self.mapper = RecordMapper(path, self.container, platform, datetime.now(UTC))
         self._seen = 0  # records read so far, good or bad
         self._matched_any = False
@@ -182,7 +206,8 @@ class FileImporter:
     @property
     def info(self) -> dict[str, Any]:
         return {"file": str(self.path), "formats": dict(self.formats), "encoding": self.encoding,
-                "records": self.records, "bad": self.bad, "title_only": self.title_only, "problems": self.problems}
+                "records": self.records, "bad": self.bad, "title_only": self.title_only, "skipped": self.skipped,
+                "problems": self.problems}
 
     @property
     def large(self) -> bool:
@@ -238,6 +263,7 @@ class FileImporter:
         self.records += sum(mapped.formats.values())
         self.formats.update(mapped.formats)
         self.title_only += mapped.title_only
+        self.skipped += mapped.skipped
         return mapped.posts
 
     def finish(self) -> None:
