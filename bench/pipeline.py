@@ -259,7 +259,7 @@ def child(phase: str, fmt: str, sources: list[Path], database: Path, workers: in
 
 def _machine_busy() -> float:
     """CPU seconds the whole machine has been busy since it started (all cores, /proc/stat)."""
-    user, nice, system, idle, iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
     return (user + nice + system + irq + softirq + steal) / TICKS
 
 

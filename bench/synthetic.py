@@ -372,7 +372,7 @@ class TextModel:
             texts = [(row.get("text") or "").strip() for row in rows]
             longest = max((len(t) for t in texts), default=0)
             whole = longest > 0 and sum(len(t) >= 0.99 * longest for t in texts) < 0.05 * len(texts)
-            for row, text in zip(rows, texts):
+            for row, text in zip(rows, texts, strict=True):
                 comment = row.get("kind") == "comment"
                 gone = text in ("[removed]", "[deleted]")
                 if text and not gone:
@@ -555,7 +555,7 @@ def _spread(index: int, step: int) -> int:
 
 
 def _hex(rng: random.Random, length: int) -> str:
-    return "%0*x" % (length, rng.getrandbits(4 * length))
+    return f"{rng.getrandbits(4 * length):0{length}x}"
 
 
 def _reddit_escape(text: str) -> str:

@@ -161,7 +161,8 @@ class Pipeline:
             return PlatformResult("failed", str(exc))
         blocks = isinstance(collector, BlockSource)
         batch = _Batch(platform, self.import_batch_size if blocks else self.batch_size)
-        if blocks and self.prescreen and not collector.strict:  # --strict must see every bad record
+        # --strict must see every bad record: it is never prescreened.
+        if isinstance(collector, BlockSource) and self.prescreen and not collector.strict:
             collector.mapper.prescreen = self.sorter.prescreen
         found = 0
         try:

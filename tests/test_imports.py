@@ -65,7 +65,8 @@ def run_import(store: Store, *paths: Path, **options):
 
 def rows(store: Store) -> dict[tuple[str, str], PostRow]:
     with store.database.session() as session:
-        return {(r.platform, r.native_id): r for r in session.scalars(select(PostRow).options(joinedload(PostRow.author)))}
+        stored = session.scalars(select(PostRow).options(joinedload(PostRow.author)))
+        return {(r.platform, r.native_id): r for r in stored}
 
 
 # Formats ---------------------------------------------------------------------------------------
@@ -165,14 +166,14 @@ def test_reddit_archive_dumps_plain_and_zstandard(store: Store, tmp_path: Path) 
 
 def test_plaint_template_in_gb18030_and_the_printed_template(store: Store, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "--template", "csv"])
-    header, example = result.output.splitlines()[:2]
+    header, _example = result.output.splitlines()[:2]
     assert header.startswith("platform,url,native_id,kind")
     path = tmp_path / "hand.csv"
     body = io.StringIO()
     writer = csv.writer(body)
     writer.writerow(header.split(","))
-    writer.writerow(["weibo", "https://weibo.com/1/AbC", "", "post", "", "", ZH2, "手动作者", "", "", "2026-10-02 10:00",
-                     "", "7", "", "", "", ""])
+    writer.writerow(["weibo", "https://weibo.com/1/AbC", "", "post", "", "", ZH2, "手动作者", "", "",
+                     "2026-10-02 10:00", "", "7", "", "", "", ""])
     writer.writerow(["xiaohongshu", "", "", "note", "", "标题", ZH, "另一位", "", "", "", "", "", "", "", "", ""])
     path.write_bytes(body.getvalue().encode("gb18030"))
     summary = run_import(store, path)
@@ -243,7 +244,8 @@ def test_posts_dated_after_tomorrow_are_counted_as_suspicious(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["import", str(path), "--db", "study.db"])
     assert result.exit_code == 0 and "4 records, 0 bad; 2 dated after tomorrow (suspicious" in result.output
     report = json.loads(CliRunner().invoke(app, ["import", str(path), "--db", "study.db", "--json"]).stdout)
-    assert {"source": str(path), "stage": "suspicious", "outcome": "dated after tomorrow", "count": 2} in report["counts"]
+    ahead = {"source": str(path), "stage": "suspicious", "outcome": "dated after tomorrow", "count": 2}
+    assert ahead in report["counts"]
     with sqlite3.connect("study.db") as raw:
         assert raw.execute("select count(*) from posts").fetchone() == (4,)  # stored as found, only counted
 
@@ -273,7 +275,8 @@ def test_strict_stops_at_the_first_bad_line_and_stores_nothing_of_that_file(stor
     good = write_lines(tmp_path / "good.ndjson", [tiktok("9", EN + " nine")])
     summary = run_import(store, bad, good, strict=True)
     assert summary.platforms[str(bad)].status == "failed"
-    assert "line 2" in summary.platforms[str(bad)].detail and "nothing from this file" in summary.platforms[str(bad)].detail
+    detail = summary.platforms[str(bad)].detail
+    assert "line 2" in detail and "nothing from this file" in detail
     assert set(rows(store)) == {("tiktok", "9")}
 
 
@@ -285,7 +288,8 @@ def test_a_truncated_file_keeps_what_came_before_the_cut(store: Store, tmp_path:
     info = summary.platforms[str(path)].info
     assert info["records"] == 1 and info["problems"] == [{"where": "line 2", "problem": "the last line is cut off"}]
     cut_zst = tmp_path / "cut_submissions.zst"
-    cut_zst.write_bytes(zstandard.ZstdCompressor().compress(b'{"id": "x", "subreddit": "a", "title": "t", "selftext": "s"}\n' * 50)[:-20])
+    line = b'{"id": "x", "subreddit": "a", "title": "t", "selftext": "s"}\n'
+    cut_zst.write_bytes(zstandard.ZstdCompressor().compress(line * 50)[:-20])
     info = run_import(store, cut_zst).platforms[str(cut_zst)].info
     assert info["problems"][-1]["problem"].startswith("truncated")
 
@@ -299,7 +303,7 @@ def test_an_empty_file_and_an_unknown_format(store: Store, tmp_path: Path) -> No
     assert any("holds no records" in w for w in summary.warnings)
     failed = summary.platforms[str(unknown)]
     assert failed.status == "failed" and "zeeschuimer-tiktok" in failed.detail and "plaint-template" in failed.detail
-    with pytest.raises(Exception, match="plaint reads .csv"):
+    with pytest.raises(Exception, match=r"plaint reads \.csv"):
         FileImporter(tmp_path / "notes.docx")
 
 
@@ -361,7 +365,7 @@ def test_times_as_exports_write_them(value, expected) -> None:
 
 @pytest.mark.parametrize("value", ["yesterday", "2024-13-45", ["2024-08-05"]])
 def test_a_time_that_is_not_one_names_its_field(value) -> None:
-    with pytest.raises(BadRecord, match="created is .*, not a time"):
+    with pytest.raises(BadRecord, match=r"created is .*, not a time"):
         timestamp({"created": value}, "created")
 
 
@@ -369,8 +373,10 @@ def test_a_time_that_is_not_one_names_its_field(value) -> None:
 
 def test_real_captures_import_completely(store: Store, recordings: Path) -> None:
     paths = {"tiktok": recordings / "tiktok/zeeschuimer_tiktok_web_search_item_full_q-fosfor_2023-10.ndjson",
-             "notes": recordings / "xiaohongshu/mediacrawler_export_xhs_search_contents_kw-jinhuidaxue_2026-04-01.jsonl",
-             "comments": recordings / "xiaohongshu/mediacrawler_export_xhs_search_comments_kw-jinhuidaxue_2026-04-01.jsonl",
+             "notes": recordings / "xiaohongshu"
+             / "mediacrawler_export_xhs_search_contents_kw-jinhuidaxue_2026-04-01.jsonl",
+             "comments": recordings / "xiaohongshu"
+             / "mediacrawler_export_xhs_search_comments_kw-jinhuidaxue_2026-04-01.jsonl",
              "page": recordings / "xiaohongshu/xpzouying-xhs-mcp_note_page_initial_state_68be8f27_2025-09-08.json"}
     # Nine of the 96 TikTok videos have no caption and eight of the 1,357 comments are only a sticker
     # or picture: nothing to read, each a "no text" bad record.

@@ -7,10 +7,11 @@ as a scrape. Each file is one source of a run; its format is recognised record b
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +115,12 @@ class RecordMapper:
         for place, item in enumerate(block):
             record = ndjson_record(*item) if isinstance(item, tuple) else item
             if prescreen is not None and record.data is not None:
-                fmt = self._format_of(record.data)
-                skipped = None if fmt is None else prescreen.skip(fmt.name, record.data)
-                if skipped is not None:
+                known = self._format_of(record.data)
+                skipped = None if known is None else prescreen.skip(known.name, record.data)
+                if known is not None and skipped is not None:
                     if mapped.first_match is None:
                         mapped.first_match = place
-                    mapped.formats[fmt.name] += 1
+                    mapped.formats[known.name] += 1
                     mapped.posts.append(skipped)
                     mapped.skipped += 1
                     mapped.title_only += skipped.title_only
@@ -154,7 +155,8 @@ class RecordMapper:
             return [], f"{fmt.name}: {exc}", None
         longest = max((len(post.text) + len(post.title or "") for post in posts), default=0)
         if longest > MAX_TEXT_CHARS:
-            return [], f"{fmt.name}: a text of {longest:,} characters, more than the {MAX_TEXT_CHARS:,} a post may hold", None
+            return [], (f"{fmt.name}: a text of {longest:,} characters, more than the {MAX_TEXT_CHARS:,} a post "
+                        "may hold"), None
         readable = [post for post in posts if _readable(post)]
         if posts and not readable:  # of a known format, with nothing in it to read
             return [], f"{fmt.name}: {NO_TEXT}", fmt.name
@@ -313,4 +315,4 @@ def import_sources(paths: list[Path], platform: str | None = None, encoding: str
             "".encode(encoding)
         except LookupError:
             raise ConfigError(f"--encoding {encoding!r} is not an encoding Python knows") from None
-    return {str(path): (lambda path=path: FileImporter(path, platform, encoding, strict)) for path in files_in(paths)}
+    return {str(path): functools.partial(FileImporter, path, platform, encoding, strict) for path in files_in(paths)}
