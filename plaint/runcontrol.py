@@ -105,7 +105,8 @@ class RunLock:
 def stop_on_signals(pipeline: Any, notice: Callable[[], None] | None = None) -> Iterator[None]:
     """While inside, SIGTERM and SIGINT set `pipeline.stop_requested` (and call `notice`, which
     tells the person at the terminal that a second one stops at once); the second one raises
-    KeyboardInterrupt, which the pipeline answers by marking the run interrupted."""
+    KeyboardInterrupt, which the pipeline answers by marking the run interrupted. Once a stop was
+    asked for, later signals are ignored: the process is only reporting and exiting."""
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
     def ask_to_stop(signum: int, frame: Any) -> None:
@@ -120,5 +121,7 @@ def stop_on_signals(pipeline: Any, notice: Callable[[], None] | None = None) -> 
     try:
         yield
     finally:
+        # A stop asked for: the run has ended, and one more signal in the moment before the process
+        # exits (printing its summary) must not turn a clean stop into a traceback.
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if pipeline.stop_requested else handler)

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from plaint.cli import EXIT_INTERRUPTED, EXIT_NOTHING_RAN, app
 from plaint.post import Annotations
-from plaint.runcontrol import RunLock
+from plaint.runcontrol import RunLock, stop_on_signals
 from plaint.storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -360,3 +360,26 @@ def test_two_ctrl_c_at_the_terminal_exit_5_and_mark_the_run_interrupted(tmp_path
     process.communicate()
     statuses, posts, kept = _committed(db)
     assert statuses == [("interrupted",)] and 0 < posts == kept < 40_000
+
+
+def test_a_signal_after_a_stopped_run_has_ended_changes_nothing() -> None:
+    """Between a stopped run's end and the process's exit (the summary being printed), one more
+    Ctrl-C must not turn the clean stop (exit 5) into a traceback: it is ignored."""
+
+    class Pipeline:
+        stop_requested = False
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        finished = Pipeline()
+        with stop_on_signals(finished):
+            pass
+        assert signal.getsignal(signal.SIGINT) is before  # no stop asked: the handler is given back
+        stopped = Pipeline()
+        with stop_on_signals(stopped):
+            os.kill(os.getpid(), signal.SIGINT)  # the first Ctrl-C: stop after the batch
+            assert stopped.stop_requested
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)  # would raise KeyboardInterrupt here without it
+    finally:
+        signal.signal(signal.SIGINT, before)
