@@ -69,9 +69,13 @@ def near_basis(title: str | None, text: str, minimum: int = MIN_NEAR_LETTERS, bo
 
 
 def shingles(words: str) -> np.ndarray:
-    """The distinct character 4-grams of `words`, as 32-bit hashes."""
-    grams = {words[i:i + SHINGLE] for i in range(len(words) - SHINGLE + 1)}
-    hashes = np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
+    """The distinct character 4-grams of `words`, as 32-bit hashes (CRC-32 of their UTF-8)."""
+    if words.isascii():  # a character is a byte: slice the encoded text, not encode each gram
+        data = words.encode("ascii")
+        grams: set[bytes] = {data[i:i + SHINGLE] for i in range(len(data) - SHINGLE + 1)}
+    else:
+        grams = {words[i:i + SHINGLE].encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+    hashes = np.fromiter(map(zlib.crc32, grams), dtype=np.uint64, count=len(grams))
     return np.unique(hashes)  # sorted and distinct, as jaccard() assumes
 
 

@@ -162,3 +162,15 @@ def test_plaint_copies_lists_each_copy_with_its_original(store: Store, tmp_path)
     listed = json.loads(result.output)
     assert sorted((c["copy_platform"], c["kind"]) for c in listed) == [("reddit", "exact"), ("tiktok", "near")]
     assert all(c["original_platform"] == "reddit" for c in listed)
+
+
+def test_shingles_are_the_crc32_of_each_distinct_4_gram_of_the_utf8_text() -> None:
+    """The same hashes however they are computed (ASCII texts are sliced as bytes): stored
+    signatures and band keys depend on them."""
+    import zlib
+
+    for words in ("abcdabcdxyzabcd", "womenbelonginthekitchensosexist" * 3, "女生就该在家带孩子太厌女了",
+                  "mixed文字abcd文字", "caféaucaféoléé", "a" * 40, "abcd"):
+        grams = {words[i:i + 4] for i in range(len(words) - 3)}
+        expected = np.unique(np.array([zlib.crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64))
+        assert np.array_equal(shingles(words), expected), words
