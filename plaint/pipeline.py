@@ -7,10 +7,11 @@ transaction each, together with the run's counts so far.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeGuard
@@ -102,6 +103,11 @@ class Pipeline:
         self.worker_peak_memory_kb = 0  # the largest worker's, for benchmarks
         # Set from a signal handler (SIGTERM, Ctrl-C): the run finishes its batch and stops.
         self.stop_requested = False
+        # A second signal that comes while a transaction is being written waits for its commit
+        # (runcontrol.stop_on_signals): a write cut in half could keep SQLite's lock, and then the
+        # run could not even be marked interrupted.
+        self.writing = False
+        self.stop_now = False
         self.stop_message = ""  # after a second signal: how the run was left, in words
         # A full run re-walks every listing; otherwise searches stop where the last run's ended.
         self.full = False
@@ -129,8 +135,9 @@ class Pipeline:
             if self.stop_requested:
                 summary.status = "interrupted"
             summary.langdetect_calls = self.sorter.detector.langdetect_calls + self._worker_langdetect_calls
-            self.store.runs.finish(summary.run_id, summary.status, _platforms(summary), summary.warnings,
-                                  summary.counts)
+            with self._transaction():
+                self.store.runs.finish(summary.run_id, summary.status, _platforms(summary), summary.warnings,
+                                      summary.counts)
         except StorageError as exc:
             summary.platforms.setdefault(current, PlatformResult("failed", str(exc)))
             raise StorageError(f"{exc}; {self._end_at_once(summary, 'failed')}") from None
@@ -184,7 +191,8 @@ class Pipeline:
                 # The search's posts are stored before its cursor moves past them: a run killed in
                 # between would otherwise skip them in every later run.
                 self._flush(batch, summary)
-                self.store.cursors.note(query, results, newest)
+                with self._transaction():
+                    self.store.cursors.note(query, results, newest)
         except (StorageError, KeyboardInterrupt):
             batch.clear()  # nothing more is written: the database failed, or a second signal means now
             raise
@@ -266,9 +274,21 @@ class Pipeline:
 
     def _flush(self, batch: _Batch, summary: RunSummary) -> None:
         if batch.kept or batch.gone or batch.minors:
-            self.store.posts.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
-                                        summary.counts)
+            with self._transaction():
+                self.store.posts.save_batch(summary.run_id, batch.platform, batch.kept, batch.gone, batch.minors,
+                                            summary.counts)
         batch.clear()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A write a second signal does not cut in half: the signal stops the run once it commits."""
+        self.writing = True
+        try:
+            yield
+        finally:
+            self.writing = False
+        if self.stop_now:
+            raise KeyboardInterrupt
 
 
 def _platforms(summary: RunSummary) -> Platforms:

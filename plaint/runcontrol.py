@@ -105,12 +105,16 @@ class RunLock:
 def stop_on_signals(pipeline: Any, notice: Callable[[], None] | None = None) -> Iterator[None]:
     """While inside, SIGTERM and SIGINT set `pipeline.stop_requested` (and call `notice`, which
     tells the person at the terminal that a second one stops at once); the second one raises
-    KeyboardInterrupt, which the pipeline answers by marking the run interrupted. Once a stop was
+    KeyboardInterrupt, which the pipeline answers by marking the run interrupted (during a write,
+    once the write commits: a transaction cut in half could keep the database locked). Once a stop was
     asked for, later signals are ignored: the process is only reporting and exiting."""
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
 
     def ask_to_stop(signum: int, frame: Any) -> None:
         if pipeline.stop_requested:
+            if getattr(pipeline, "writing", False):
+                pipeline.stop_now = True  # raised as soon as the transaction in hand commits
+                return
             raise KeyboardInterrupt
         pipeline.stop_requested = True
         if notice is not None:

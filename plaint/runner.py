@@ -16,7 +16,7 @@ from plaint.storage.store import Store
 
 
 class StoppedAtOnce(PlaintError):
-    """A second SIGTERM or Ctrl-C: the batch in hand was not stored."""
+    """A second SIGTERM or Ctrl-C: the batch in hand was not stored (one being written was)."""
 
 
 def run_locked(config: Config, url: str, sources: Mapping[str, Any], command: str, *,

@@ -383,3 +383,23 @@ def test_a_signal_after_a_stopped_run_has_ended_changes_nothing() -> None:
         os.kill(os.getpid(), signal.SIGINT)  # would raise KeyboardInterrupt here without it
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def test_a_second_signal_during_a_write_stops_the_run_once_the_write_commits(store: Store, config) -> None:
+    """Cut in half, a transaction could keep SQLite's lock, and the run could not even be marked
+    interrupted (it stayed `running`, seen under load): the signal waits for the commit."""
+    from plaint.pipeline import Pipeline
+
+    pipeline = Pipeline(config, store)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with stop_on_signals(pipeline):
+            os.kill(os.getpid(), signal.SIGINT)  # the first: stop after the batch
+            with pytest.raises(KeyboardInterrupt), pipeline._transaction():
+                os.kill(os.getpid(), signal.SIGINT)  # the second, mid-write: no exception here
+                written = True
+            assert written and pipeline.stop_now
+            with pytest.raises(KeyboardInterrupt):  # outside a write, the second stops at once
+                os.kill(os.getpid(), signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, before)
