@@ -50,6 +50,8 @@ class PageReader:
 
 @dataclass(frozen=True)
 class Platform:
+    """One platform, as every part of plaint needs to know it (see the module's docstring)."""
+
     name: str
     label: str  # as people write it
     hosts: tuple[str, ...]  # host suffixes of its URLs ("reddit.com" also covers www.reddit.com)
@@ -71,7 +73,7 @@ class Platform:
     message_url: str | None = None
     # `plaint scrape`: its collector class ("module:Class" with from_environment(config)).
     collector: str | None = None
-    # `plaint sweep`: a function "module:function" (store, config) -> SweepResult.
+    # `plaint sweep`: a function "module:function" (store, platform, config) -> SweepResult.
     sweeper: str | None = None
     # keywords.yaml `platforms.<name>`: its settings class and the reader that builds it.
     settings: type | None = None
