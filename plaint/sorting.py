@@ -44,7 +44,6 @@ FUTURE_MARGIN = timedelta(days=1)
 SUSPICIOUS, DATED_AHEAD = "suspicious", "dated after tomorrow"
 
 
-
 # Where a sorted post goes. Worker processes send these back to the one that writes, pickled.
 @dataclass(frozen=True, slots=True)
 class Kept:

@@ -56,6 +56,7 @@ DbOption = Annotated[str | None, typer.Option("--db", help="SQLite file or SQLAl
                                                  "(default: $PLAINT_DB, else ./plaint.db).")]
 
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 KeywordsOption = Annotated[Path | None, typer.Option("--keywords", help="keywords.yaml to use "
                                                         "(default: $PLAINT_KEYWORDS, else ./keywords.yaml, "
                                                         "else the built-in one).")]

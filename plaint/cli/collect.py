@@ -18,6 +18,7 @@ from plaint.cli.base import (
     JsonOption,
     KeywordsOption,
     LogFileOption,
+    QuietOption,
     announce_new_key,
     app,
     fail,
@@ -80,7 +81,7 @@ def scrape(
     db: DbOption = None,
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    quiet: QuietOption = False,
     log_file: LogFileOption = None,
     full: Annotated[bool, typer.Option("--full", help="Re-walk every listing instead of stopping where the "
                                        "last run's search ended.")] = False,
@@ -113,7 +114,7 @@ def import_files(
     db: DbOption = None,
     keywords: KeywordsOption = None,
     as_json: JsonOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    quiet: QuietOption = False,
     log_file: LogFileOption = None,
     workers: Annotated[int | None, typer.Option("--workers", min=0, help="Processes that read and filter "
                                                    "files of 4 MB or more (default: one per core; 0: none).")] = None,
