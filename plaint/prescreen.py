@@ -37,7 +37,7 @@ from typing import Any
 from plaint import platforms
 from plaint.collectors.imports.readers import MAX_TEXT_CHARS
 from plaint.collectors.imports.values import BadRecord, prose, required, text
-from plaint.collectors.reddit import _created, _visibility
+from plaint.collectors.reddit import created_of, visibility_of
 from plaint.filters.tagging import Tagger
 from plaint.filters.tos import states_minor_age
 from plaint.post import Kind, Visibility
@@ -87,9 +87,9 @@ def _reddit_submission(record: dict[str, Any]) -> Fields | None:
     title, body = _string(record.get("title")), _string(record.get("selftext"))
     if record.get("removed_by_category") is not None or body in _GONE_BODIES:
         return None  # deleted or removed: any stored copy must be erased
-    if _visibility(record) not in _FIT_VISIBILITIES:
+    if visibility_of(record) not in _FIT_VISIBILITIES:
         return None  # private or quarantined: the same
-    _created(record)  # a date the mapper cannot read makes a bad record
+    created_of(record)  # a date the mapper cannot read makes a bad record
     community = record["subreddit"]
     return Fields("reddit", None if community is None else str(community), Kind.POST.value, title, body)
 
@@ -100,7 +100,7 @@ def _reddit_comment(record: dict[str, Any]) -> Fields | None:
     body = _string(record.get("body"))
     if body in _GONE_BODIES or record.get("quarantined"):
         return None
-    _created(record)
+    created_of(record)
     return Fields("reddit", str(record.get("subreddit") or "") or None, Kind.COMMENT.value, "", body)
 
 

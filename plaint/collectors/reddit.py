@@ -143,12 +143,14 @@ def _author(data: Mapping[str, Any]) -> Author | None:
     return Author("reddit", name, data.get("author_fullname"), f"{SITE}/user/{name}/")
 
 
-def _created(data: Mapping[str, Any]) -> datetime | None:
+def created_of(data: Mapping[str, Any]) -> datetime | None:
+    """When a Reddit thing was made (`created_utc`); a value that is no time raises, a bad record."""
     stamp = data.get("created_utc")
     return None if stamp is None else datetime.fromtimestamp(float(stamp), tz=UTC)
 
 
-def _visibility(data: Mapping[str, Any]) -> Visibility:
+def visibility_of(data: Mapping[str, Any]) -> Visibility:
+    """Who can read a Reddit thing, as its subreddit's type and quarantine say."""
     if data.get("quarantine"):
         return Visibility.QUARANTINED
     kind = data.get("subreddit_type")
@@ -185,10 +187,10 @@ def map_submission(data: Mapping[str, Any], provenance: Provenance) -> Post:
         title=_text(data.get("title")) or None,
         text="" if body in ("[deleted]", "[removed]") else body,
         author=_author(data),
-        created_at=_created(data),
+        created_at=created_of(data),
         score=data.get("score"),
         num_comments=data.get("num_comments"),
-        visibility=_visibility(data),
+        visibility=visibility_of(data),
         deleted=deleted,
         removed=removed,
         nsfw=data.get("over_18"),
@@ -217,7 +219,7 @@ def map_comment(data: Mapping[str, Any], thread: Post, provenance: Provenance) -
         title=None,
         text="" if body in ("[deleted]", "[removed]") else body,
         author=_author(data),
-        created_at=_created(data),
+        created_at=created_of(data),
         score=data.get("score"),
         visibility=thread.visibility,
         deleted=body == "[deleted]",
