@@ -71,10 +71,13 @@ def sweep_reddit(store: Store, reddit: praw.Reddit, progress: Callable[[int], No
     return result
 
 
-def sweep_pages(store: Store, client: PoliteClient, names: tuple[str, ...] = ("douban", "tieba"),
+def sweep_pages(store: Store, client: PoliteClient, names: tuple[str, ...] | None = None,
                 progress: Callable[[int], None] | None = None) -> SweepResult:
-    """Fetch each stored Douban topic and Tieba thread again; erase the posts of pages gone."""
+    """Fetch each stored thread again (Douban topics, Tieba threads: by default every platform
+    with thread pages); erase the posts of pages gone."""
     result = SweepResult()
+    if names is None:
+        names = tuple(name for name, platform in platforms.every().items() if platform.thread_url)
     for name in names:
         platform = platforms.get(name)
         template = platform.thread_url if platform else None
