@@ -166,11 +166,12 @@ class Pipeline:
             return PlatformResult("skipped", str(exc))
         except PlaintError as exc:
             return PlatformResult("failed", str(exc))
-        blocks = isinstance(collector, BlockSource)
-        batch = _Batch(platform, self.import_batch_size if blocks else self.batch_size)
-        # --strict must see every bad record: it is never prescreened.
-        if isinstance(collector, BlockSource) and self.prescreen and not collector.strict:
-            collector.mapper.prescreen = self.sorter.prescreen
+        size = self.batch_size
+        if isinstance(collector, BlockSource):  # a file
+            size = self.import_batch_size
+            if self.prescreen and not collector.strict:  # --strict must see every bad record
+                collector.mapper.prescreen = self.sorter.prescreen
+        batch = _Batch(platform, size)
         found = 0
         try:
             queries = collector.queries()
