@@ -174,3 +174,23 @@ def test_shingles_are_the_crc32_of_each_distinct_4_gram_of_the_utf8_text() -> No
         grams = {words[i:i + 4] for i in range(len(words) - 3)}
         expected = np.unique(np.array([zlib.crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64))
         assert np.array_equal(shingles(words), expected), words
+    rng = np.random.default_rng(5)
+    for length in [*range(8), 100, 3000]:  # every ASCII byte, short texts, and past a block
+        words = bytes(rng.integers(0, 128, length, dtype=np.uint8)).decode("ascii")
+        grams = {words[i:i + 4] for i in range(len(words) - 3)}
+        expected = np.unique(np.array([zlib.crc32(g.encode("utf-8")) for g in grams], dtype=np.uint64))
+        assert shingles(words).dtype == np.uint64 and np.array_equal(shingles(words), expected), length
+
+
+def test_signature_is_the_minimum_of_each_universal_hash() -> None:
+    """Worked in blocks and without `%`, the signature is still min((a*x + b) mod p) for each of
+    the 120 hash functions: stored signatures and band keys depend on it."""
+    from plaint.identity import _PRIME
+
+    rng = np.random.default_rng(11)
+    hasher = MinHasher()
+    for size in (1, 5, 255, 256, 257, 1000):
+        hashes = np.unique(rng.integers(0, 2**32, size, dtype=np.uint64))
+        hashes[-1] = 2**32 - 1  # the largest a CRC can be: a*x + b stays below 2**64
+        expected = ((hasher._a[:, None] * hashes[None, :] + hasher._b[:, None]) % _PRIME).min(axis=1)  # type: ignore[attr-defined]
+        assert np.array_equal(hasher.signature(hashes), expected), size

@@ -95,7 +95,7 @@ class CopyLinker:
             if identity.text_hash:
                 exact.setdefault(identity.text_hash, item.id)
             if identity.keys:
-                assert identity.signature is not None and identity.shingles is not None
+                assert identity.signature is not None and identity.basis is not None
                 item.minhash = pack(identity.signature)
                 batch_originals[item.id] = identity
                 for band_key in identity.keys:
@@ -194,10 +194,11 @@ def _screened(text: TextIdentity, candidates: list[int], signatures: Mapping[int
 
 def _nearest(text: TextIdentity, candidates: Mapping[int, np.ndarray | None]) -> tuple[int, float] | None:
     """The earliest-indexed most similar candidate at or above the threshold, and the similarity."""
-    assert text.shingles is not None
     best: tuple[float, int] | None = None
     for post_id, hashes in candidates.items():
-        similarity = jaccard(text.shingles, hashes) if hashes is not None else 0.0
+        mine = text.shingles  # worked out from the text's letters here, when first compared
+        assert mine is not None
+        similarity = jaccard(mine, hashes) if hashes is not None else 0.0
         if similarity >= THRESHOLD and (best is None or (similarity, -post_id) > (best[0], -best[1])):
             best = (similarity, post_id)
     return None if best is None else (best[1], round(best[0], 3))
