@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
@@ -168,3 +168,33 @@ def test_the_post_record_serialises(store: Store) -> None:
     assert record["kind"] == "post" and record["visibility"] == "public"
     assert record["created_at"] == "2026-10-01T12:00:00+00:00"
     assert dataclasses.asdict(post("t3_a"))["author"]["handle"] == "author_t3_a"
+
+
+def test_rows_inserted_through_the_driver_are_stored_as_sqlalchemy_stores_them(store: Store) -> None:
+    """insert_rows (new posts and authors of an import) skips SQLAlchemy's per-row handling but
+    uses its bind processors: zoned dates, JSON, booleans, bytes and NULLs read back identical,
+    raw, to a row SQLAlchemy inserted."""
+    from sqlalchemy import Table, insert
+
+    from plaint.storage import insert_rows
+    from plaint.storage.sightings import new_row
+
+    run_id = store.runs.start("t")
+    when = datetime(2026, 10, 2, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=8)))
+    notes = Kept(language="zh", types=["misogyny"], strategies=["overriding"], terms={"bias": ["厌女"]})
+    odd = post("t3_raw", title=None, text="女生就该在家", score=None, nsfw=True,
+               created_at=datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-5))))
+    values = new_row(odd, notes, None, None, run_id, when)
+    values["minhash"] = b"\x00\x01\xff"
+    table: Table = PostRow.__table__  # type: ignore[assignment]
+    with store.database.session() as session, session.begin():
+        insert_rows(session.connection(), table, [{**values, "native_id": "by_driver"}])
+        session.execute(insert(table), [{**values, "native_id": "by_sqlalchemy"}])
+    with store.database.engine.connect() as raw:
+        found = {row[2]: row[3:] for row in raw.exec_driver_sql(
+            "select * from posts where native_id in ('by_driver', 'by_sqlalchemy')")}
+    assert found["by_driver"] == found["by_sqlalchemy"]
+    stored = rows(store)["by_driver"]
+    assert stored.created_at == datetime(2026, 1, 1, 5, tzinfo=UTC) and stored.terms == {"bias": ["厌女"]}
+    with store.database.session() as session, pytest.raises(ValueError, match="no value for text"):
+        insert_rows(session.connection(), table, [{k: v for k, v in values.items() if k != "text"}])

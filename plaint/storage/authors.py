@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
 from plaint.post import Author
-from plaint.storage import chunks
+from plaint.storage import chunks, insert_rows
 from plaint.storage.lookup import Key, rows_by_key
 from plaint.storage.models import AuthorRow
 
@@ -34,7 +34,7 @@ def save_authors(session: Session, authors: Sequence[Author], when: datetime) ->
              "profile_url": row.profile_url or wanted[key].profile_url} for key, row in known.items()])
     new = [author for key, author in wanted.items() if key not in known]
     if new:
-        session.execute(insert(cast(Table, AuthorRow.__table__)), [
+        insert_rows(session.connection(), cast(Table, AuthorRow.__table__), [
             {"platform": a.platform, "handle": a.handle, "platform_id": a.platform_id,
              "profile_url": a.profile_url, "first_seen": when, "last_seen": when, "stated_minor": False,
              "deleted_content": False, "contact_status": "new"} for a in new])

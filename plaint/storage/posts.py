@@ -18,12 +18,12 @@ from datetime import datetime
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
 from plaint.identity import TextIdentity, fingerprint
 from plaint.post import Annotations, Author, Post
-from plaint.storage import now
+from plaint.storage import insert_rows, now
 from plaint.storage.authors import mark_minors, save_authors
 from plaint.storage.copies import PROVISIONAL, CopyLinker, NewText
 from plaint.storage.database import Database
@@ -176,7 +176,7 @@ def link_copies(linker: CopyLinker, fresh: dict[Key, dict[str, Any]],
 def insert_posts(session: Session, fresh: dict[Key, dict[str, Any]]) -> list[int]:
     """Insert new posts in one statement and read their ids back by key, in `fresh`'s order:
     asking for them in order (RETURNING) makes SQLAlchemy insert row by row on SQLite."""
-    session.execute(insert(cast(Table, PostRow.__table__)), list(fresh.values()))
+    insert_rows(session.connection(), cast(Table, PostRow.__table__), list(fresh.values()))
     ids = rows_by_key(session, PostRow, PostRow.native_id, list(fresh), PostRow.id, PostRow.platform,
                       PostRow.native_id)
     return [ids[key].id for key in fresh]
