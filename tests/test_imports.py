@@ -18,8 +18,18 @@ from sqlalchemy.orm import joinedload
 from typer.testing import CliRunner
 
 from plaint.cli import EXIT_NOTHING_RAN, EXIT_PARTIAL, app
-from plaint.collectors.imports import FileImporter, import_sources
-from plaint.collectors.imports.readers import MAX_LINE_CHARS, MAX_TEXT_CHARS, ndjson_lines
+from plaint.collectors.imports import FileImporter, import_sources, readers
+from plaint.collectors.imports.readers import (
+    MAX_LINE_CHARS,
+    MAX_TEXT_CHARS,
+    Span,
+    Truncated,
+    guess_encoding,
+    ndjson_lines,
+    ndjson_spans,
+    open_text,
+    spans_readable,
+)
 from plaint.collectors.imports.values import BadRecord, count, timestamp
 from plaint.config import default_config
 from plaint.pipeline import Pipeline
@@ -255,6 +265,70 @@ def test_a_line_too_long_for_any_record_is_not_decoded() -> None:
     first, record, last = ndjson_lines(lines)
     assert first == (1, '{"a": 1}\n') and last == (3, '{"b": 2}\n')
     assert record.data is None and record.where == "line 2" and "longer than a record" in record.problem
+
+
+def _by_spans(path: Path, encoding: str) -> list:
+    spans = ndjson_spans(path, encoding)
+    return [item for span in spans for item in (span.lines() if isinstance(span, Span) else span)]
+
+
+def _spiky_lines() -> list[str]:
+    """Lines of every length around the (shrunk) span and line limits, blank ones among them."""
+    lines = []
+    for n in range(60):
+        text = ("女" if n % 3 == 0 else "x") * (n * 7 % 170)
+        lines.append("" if n % 11 == 5 else "   " if n % 13 == 6 else json.dumps({"n": n, "text": text},
+                                                                                   ensure_ascii=n % 2 == 0))
+    return lines
+
+
+@pytest.mark.parametrize("name, content", [
+    ("plain", ("\n".join(_spiky_lines()) + "\n").encode()),
+    ("no final newline", "\n".join(_spiky_lines()).encode()),
+    ("crlf", ("\r\n".join(_spiky_lines()) + "\r\n").encode()),
+    ("bom", b"\xef\xbb\xbf" + ("\n".join(_spiky_lines()) + "\n").encode()),
+    ("raw separators in strings", '{"a": "one\u2028two\x1cthree\x85"}\n{"b": 2}\n'.encode()),
+    ("gb18030", ("\n".join(_spiky_lines()) + "\n").encode("gb18030")),
+    ("a long last line", ("{}\n" + "y" * 400).encode()),
+])
+def test_workers_reading_a_file_by_place_get_the_lines_the_line_reader_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes) -> None:
+    """Spans (read by the workers themselves) and the line reader see the same numbered lines and
+    the same over-long ones, whatever falls on a span's edge: here spans of 64 bytes, lines of
+    at most 150 characters."""
+    monkeypatch.setattr(readers, "SPAN_BYTES", 64)
+    monkeypatch.setattr(readers, "MAX_LINE_CHARS", 150)
+    path = tmp_path / f"{name}.ndjson"
+    path.write_bytes(content)
+    encoding = guess_encoding(path)
+    assert spans_readable(path, encoding)
+    with open_text(path, encoding) as handle:
+        expected = list(ndjson_lines(handle))
+    assert _by_spans(path, encoding) == expected
+    assert any(isinstance(item, readers.Record) for item in expected) == (name not in ("raw separators in strings",))
+
+
+def test_a_file_that_stops_decoding_gives_every_line_before_and_says_where(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "SPAN_BYTES", 256)
+    path = tmp_path / "broken.ndjson"
+    good = [json.dumps({"n": n, "text": "fine " * n}) for n in range(30)]
+    path.write_bytes(("\n".join(good) + "\n").encode() + b'{"n": "\xff\xfe"}\n{"n": 99}\n')
+    found = []
+    with pytest.raises(Truncated, match="unreadable after line 30 "):
+        for span in ndjson_spans(path, "utf-8"):
+            found += span.lines() if isinstance(span, Span) else span
+    assert [item[0] for item in found] == list(range(1, 31))
+
+
+def test_files_not_read_by_place(tmp_path: Path) -> None:
+    """A lone carriage return ends a line for Python's text reader: such a file, a compressed
+    one or one in UTF-16 is read line by line as before."""
+    old_mac = tmp_path / "old.ndjson"
+    old_mac.write_bytes(b'{"a": 1}\r{"b": 2}\r')
+    assert not spans_readable(old_mac, "utf-8")
+    assert not spans_readable(tmp_path / "dump.zst", "utf-8")
+    assert not spans_readable(old_mac, "utf-16")
 
 
 def test_a_csv_field_too_long_is_one_bad_row(store: Store, tmp_path: Path) -> None:

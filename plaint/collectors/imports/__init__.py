@@ -27,13 +27,16 @@ from plaint.collectors.imports.base import ImportFormat
 from plaint.collectors.imports.readers import (
     MAX_TEXT_CHARS,
     Record,
+    Span,
     Truncated,
     csv_rows,
     guess_encoding,
     json_document,
     ndjson_lines,
     ndjson_record,
+    ndjson_spans,
     open_text,
+    spans_readable,
 )
 from plaint.collectors.imports.values import NO_TEXT, BadRecord
 from plaint.errors import CollectorFailed, ConfigError
@@ -68,7 +71,9 @@ BLOCK_RECORDS = 2000
 # Files smaller than this are imported in-process: starting workers would cost more than it saves.
 PARALLEL_BYTES = 4 << 20
 
-Block = list[Any]  # Records, or (line number, line) pairs of NDJSON still to be decoded
+# Records, or (line number, line) pairs of NDJSON still to be decoded; or a Span of an NDJSON
+# file, which whoever maps the block reads.
+Block = list[Any] | Span
 
 
 @dataclass
@@ -111,6 +116,8 @@ class RecordMapper:
 
     def map_block(self, block: Block, prescreen: Any = None) -> MappedBlock:
         prescreen = prescreen or self.prescreen
+        if isinstance(block, Span):
+            block = block.lines()
         mapped = MappedBlock([], len(block))
         for place, item in enumerate(block):
             record = ndjson_record(*item) if isinstance(item, tuple) else item
@@ -236,8 +243,11 @@ class FileImporter:
         self._read_problem = None
         readers: dict[str, Callable[[Any], Iterator[Any]]] = {"ndjson": ndjson_lines, "csv": csv_rows,
                                                               "json": json_document}
-        block: Block = []
+        block: list[Any] = []
         try:
+            if self.container == "ndjson" and spans_readable(self.path, self.encoding):
+                yield from ndjson_spans(self.path, self.encoding)  # read where they are mapped
+                return
             with open_text(self.path, self.encoding) as handle:
                 for item in readers[self.container](handle):
                     block.append(item)

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ _JSON_CHUNK = 1 << 16
 # JSON's \u escapes make of such a text) is reported without being decoded at all.
 MAX_TEXT_CHARS = 1_000_000
 MAX_LINE_CHARS = 6 * MAX_TEXT_CHARS
+# An NDJSON file read by place (Span): about this many bytes of whole lines a span. Encodings in
+# which a newline byte is always a newline (ASCII-compatible, no multi-byte form holds 0x0A).
+SPAN_BYTES = 1 << 21
+SPAN_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+_LONE_CARRIAGE_RETURN = re.compile(rb"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,110 @@ def ndjson_lines(handle: TextIO) -> Iterator[tuple[int, str] | Record]:
                 length = len(line)
                 while not line.endswith("\n") and (line := read(MAX_LINE_CHARS + 1)):
                     length += len(line)  # the rest of the line, read a bounded piece at a time
-                yield Record(f"line {number}", problem=f"a line of {length:,} characters, longer than a "
-                                                       f"record of {MAX_TEXT_CHARS:,} characters of text can be")
+                yield Record(f"line {number}", problem=_too_long(length))
             elif line.strip():
                 yield number, line
     except (zstandard.ZstdError, UnicodeDecodeError) as exc:
         raise Truncated(f"unreadable after line {number} ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Whole lines of an NDJSON file, by place. An import's worker processes read a span
+    themselves: the process that writes only finds where lines end, and passes these few numbers
+    to a worker rather than megabytes of text through a pipe."""
+
+    path: Path
+    encoding: str
+    start: int  # byte offset of the first line
+    end: int  # byte offset just past the last line
+    first_line: int  # its line number
+
+    def lines(self) -> list[tuple[int, str] | Record]:
+        """As ndjson_lines gives them: non-blank lines with their numbers, a line too long for
+        any record as a Record with its problem."""
+        with open(self.path, "rb") as handle:
+            handle.seek(self.start)
+            text = handle.read(self.end - self.start).decode(self.encoding)  # it decoded when found
+        pieces = text.split("\n")  # JSON holds no raw newline, but may hold U+2028 or \x1c raw
+        last = pieces.pop()  # after the span's last newline: empty, unless the file ends without one
+        found: list[tuple[int, str] | Record] = []
+        for number, piece in enumerate(pieces, self.first_line):
+            if len(piece) > MAX_LINE_CHARS:
+                found.append(Record(f"line {number}", problem=_too_long(len(piece) + 1)))
+            elif piece.strip():
+                found.append((number, piece + "\n"))
+        if len(last) > MAX_LINE_CHARS:
+            found.append(Record(f"line {self.first_line + len(pieces)}", problem=_too_long(len(last))))
+        elif last.strip():
+            found.append((self.first_line + len(pieces), last))
+        return found
+
+
+def _too_long(length: int) -> str:
+    return f"a line of {length:,} characters, longer than a record of {MAX_TEXT_CHARS:,} characters of text can be"
+
+
+def spans_readable(path: Path, encoding: str) -> bool:
+    """Whether a file can be read by place: NDJSON, not compressed, in an encoding whose newline
+    byte is always a newline, its lines ended by \\n (a lone \\r ends a line for Python's text
+    reader, not here)."""
+    if path.suffix.lower() == ".zst" or encoding.lower().replace("_", "-") not in SPAN_ENCODINGS:
+        return False
+    with open(path, "rb") as handle:
+        return _LONE_CARRIAGE_RETURN.search(handle.read(SNIFF_BYTES)) is None
+
+
+def ndjson_spans(path: Path, encoding: str) -> Iterator[Span | list[Record]]:
+    """The file's lines as Spans of about SPAN_BYTES, each checked to decode. A line longer than
+    a span is a span of its own, or a Record of its problem when too long for any record. Where
+    the file stops decoding, the lines before are given and Truncated is raised."""
+    encoding = encoding.lower().replace("_", "-")
+    with open(path, "rb") as handle:
+        position, number = 0, 1
+        while True:
+            handle.seek(position)
+            chunk = handle.read(SPAN_BYTES)
+            if not chunk:
+                return
+            this = "utf-8" if encoding == "utf-8-sig" and position else encoding  # the mark opens the file only
+            cut = chunk.rfind(b"\n") + 1 or (len(chunk) if len(chunk) < SPAN_BYTES else 0)
+            if not cut:  # a line longer than a span: found to its end in bounded pieces
+                end, length, ended = _long_line(handle, position, this, number)
+                yield [Record(f"line {number}", problem=_too_long(length))] if length - ended > MAX_LINE_CHARS \
+                    else Span(path, this, position, end, number)
+                position, number = end, number + 1
+                continue
+            try:
+                codecs.decode(memoryview(chunk)[:cut], this)
+            except UnicodeDecodeError as exc:
+                good = chunk.rfind(b"\n", 0, exc.start) + 1
+                if good:
+                    yield Span(path, this, position, position + good, number)
+                last_good = number + chunk.count(b"\n", 0, good) - 1
+                raise Truncated(f"unreadable after line {last_good} ({exc})") from None
+            yield Span(path, this, position, position + cut, number)
+            position, number = position + cut, number + chunk.count(b"\n", 0, cut)
+
+
+def _long_line(handle: Any, start: int, encoding: str, number: int) -> tuple[int, int, bool]:
+    """Where the line starting at `start` ends (past its newline), its length in characters (its
+    newline included), and whether a newline ends it (the file's last line may lack one)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    handle.seek(start)
+    end, length, ended = start, 0, False
+    try:
+        while piece := handle.read(SPAN_BYTES):
+            newline = piece.find(b"\n")
+            piece, ended = (piece, False) if newline < 0 else (piece[:newline + 1], True)
+            length += len(decoder.decode(piece))
+            end += len(piece)
+            if ended:
+                break
+        length += len(decoder.decode(b"", final=True))
+    except UnicodeDecodeError as exc:
+        raise Truncated(f"unreadable after line {number - 1} ({exc})") from None
+    return end, length, ended
 
 
 def ndjson_record(number: int, line: str) -> Record:
