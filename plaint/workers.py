@@ -118,7 +118,7 @@ class WorkerPool:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
-            context.set_forkserver_preload(["plaint.workers"])
+            context.set_forkserver_preload(["plaint.worker_preload"])
         self._pool = context.Pool(workers, _start_worker, (config, model))
         self._window = 2 * workers + 1  # blocks in flight: enough to keep every worker busy
 

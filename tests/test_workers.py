@@ -163,3 +163,18 @@ def test_a_forgotten_author_is_stored_without_them_through_the_workers(tmp_path:
     assert theirs <= set(stored) and all(stored[native_id][2] is None for native_id in theirs)
     assert not any(handle == "user10" for _, handle, _, _ in tables["authors"])
     assert sum(count for _, stage, _, count in tables["counts"] if stage == "forgotten") == len(theirs)
+
+
+def test_the_fork_server_loads_what_every_worker_would_load_and_freezes_it() -> None:
+    """Workers fork from a server that has loaded langdetect's profiles and the shipped model,
+    frozen out of the cycle collector's reach, so the workers share those pages (README:
+    Performance) rather than each loading its own."""
+    import subprocess
+    import sys
+
+    check = ("import gc, plaint.worker_preload; from langdetect import detector_factory; "
+             "from plaint.screening.model import packaged_model; "
+             "print(detector_factory._factory is not None, packaged_model.cache_info().currsize, "
+             "gc.get_freeze_count() > 10000)")
+    shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True).stdout.split()
+    assert shown == ["True", "1", "True"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from langdetect import DetectorFactory, LangDetectException, detect
+from langdetect.detector_factory import init_factory
 
 from plaint.filters import Verdict
 from plaint.post import Post
@@ -35,6 +36,12 @@ _FOREIGN = frozenset(
      "und", "der", "das", "ist", "nicht", "ich", "sie", "ein", "eine", "mit", "auf", "och", "att", "det", "het", "een",
      "niet", "ik", "van", "nao", "voce", "isso", "uma", "meu", "minha", "sono", "della", "che", "non", "sei", "hola",
      "gracias", "porque", "bonjour", "merci", "salut", "hallo", "danke", "bitte", "ciao", "grazie", "obrigado"])
+
+
+def load_profiles() -> None:
+    """Load langdetect's language profiles now (about 60 MB) rather than at the first call that
+    needs them: an import's fork server loads them once, and its workers share the pages."""
+    init_factory()
 
 
 def _letters_are_ascii(text: str) -> bool:
