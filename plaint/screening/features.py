@@ -56,7 +56,7 @@ def ngrams(normalized: str) -> tuple[np.ndarray, np.ndarray]:
         parts.append(_place(words ^ _SEEDS["word"]))
         if len(words) > 1:
             parts.append(_place((words[:-1] * _MULTIPLIER + words[1:]) ^ _SEEDS["pair"]))
-        parts.append(_window_hashes(_SEPARATOR.join(f"<{word}>" for word in latin), 4))
+        parts.append(_window_hashes("<" + f">{_SEPARATOR}<".join(latin) + ">", 4))  # "<word>\x00<word>"
     if han:
         joined = _SEPARATOR.join(han)
         parts.extend(_window_hashes(joined, size) for size in (1, 2, 3))

@@ -9,7 +9,7 @@ compared exactly, by their texts' shingles.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,7 +71,7 @@ class CopyLinker:
                     for item in new if item.identity.keys}
         stored_shingles = self._stored_shingles({post_id for ids in screened.values() for post_id in ids})
         # This batch's originals so far, by band key: the newest BUCKET_CAP of each, as for stored ones.
-        in_batch: dict[BandKey, deque[int]] = defaultdict(lambda: deque(maxlen=BUCKET_CAP))
+        in_batch: dict[BandKey, list[int]] = {}
         batch_originals: dict[int, TextIdentity] = {}
         # Among posts seen together, the one posted first is the original (listings come newest first).
         for item in sorted(new, key=lambda i: (i.created_at is None, i.created_at or datetime.min, i.id)):
@@ -99,7 +99,10 @@ class CopyLinker:
                 item.minhash = pack(identity.signature)
                 batch_originals[item.id] = identity
                 for band_key in identity.keys:
-                    in_batch[band_key].append(item.id)
+                    bucket = in_batch.setdefault(band_key, [])
+                    bucket.append(item.id)
+                    if len(bucket) > BUCKET_CAP:  # a deque with a maxlen each cost more than the lookups
+                        del bucket[0]
         return outcomes
 
     def add_bands(self, indexed: Sequence[tuple[int, Sequence[BandKey]]]) -> None:
