@@ -26,7 +26,7 @@ from plaint.sorting import Gone, Kept, Minor, Outcome, Sorter
 from plaint.storage.database import StorageError
 from plaint.storage.runs import CountKey, Platforms
 from plaint.storage.store import Store
-from plaint.workers import WorkerPool, fewer_collections
+from plaint.workers import WorkerLost, WorkerPool, fewer_collections
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
@@ -243,20 +243,25 @@ class Pipeline:
         newest: datetime | None = None
         if self._pool is None:
             self._pool = WorkerPool(self.config, self.workers, self.model)
-        for sorted_block in self._pool.sort(collector.mapper, collector.blocks(query), batch.platform):
-            collector.absorb(sorted_block.mapped)
-            results += sorted_block.posts
-            if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):
-                newest = sorted_block.newest
-            self._worker_langdetect_calls += sorted_block.langdetect_calls
-            self.worker_peak_memory_kb = max(self.worker_peak_memory_kb, sorted_block.peak_memory_kb)
-            self.progress.post_seen(batch.platform, sorted_block.posts)
-            for counts, outcome in zip(sorted_block.counts_before, sorted_block.outcomes, strict=True):
-                summary.counts.update(counts)
-                self._add(outcome, batch, summary)
-            summary.counts.update(sorted_block.counts_after)
-            if self.stop_requested:
-                return results, newest
+        try:
+            for sorted_block in self._pool.sort(collector.mapper, collector.blocks(query), batch.platform):
+                collector.absorb(sorted_block.mapped)
+                results += sorted_block.posts
+                if sorted_block.newest is not None and (newest is None or sorted_block.newest > newest):
+                    newest = sorted_block.newest
+                self._worker_langdetect_calls += sorted_block.langdetect_calls
+                self.worker_peak_memory_kb = max(self.worker_peak_memory_kb, sorted_block.peak_memory_kb)
+                self.progress.post_seen(batch.platform, sorted_block.posts)
+                for counts, outcome in zip(sorted_block.counts_before, sorted_block.outcomes, strict=True):
+                    summary.counts.update(counts)
+                    self._add(outcome, batch, summary)
+                summary.counts.update(sorted_block.counts_after)
+                if self.stop_requested:
+                    return results, newest
+        except WorkerLost:  # the pool's stand-in worker would count as lost again: a new pool next time
+            self._pool.close()
+            self._pool = None
+            raise
         collector.finish()
         return results, newest
 

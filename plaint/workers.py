@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from plaint.config import Config
+from plaint.errors import PlaintError
 from plaint.screening.model import Scorer
 from plaint.sorting import Outcome, Sorter
 
@@ -33,6 +34,12 @@ WORKER_NICENESS = 5
 BULK_GC_THRESHOLDS = (20_000, 10, 10)
 
 _sorter: Sorter | None = None  # the worker's own, built once when it starts
+LOST_CHECK_SECONDS = 1.0  # while waiting for a block, how often the workers are counted
+
+
+class WorkerLost(PlaintError):
+    """A worker process ended before it finished its block: killed (most often by the system, out
+    of memory) or unable to start. Its block will never come back, and waiting would be forever."""
 
 
 def default_workers() -> int:
@@ -119,7 +126,9 @@ class WorkerPool:
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
             context.set_forkserver_preload(["plaint.worker_preload"])
+        before = {child.pid for child in multiprocessing.active_children()}
         self._pool = context.Pool(workers, _start_worker, (config, model))
+        self._workers = {child.pid for child in multiprocessing.active_children()} - before
         self._window = 2 * workers + 1  # blocks in flight: enough to keep every worker busy
 
     def sort(self, mapper: Any, blocks: Iterator[Any], source: str) -> Iterator[SortedBlock]:
@@ -128,9 +137,23 @@ class WorkerPool:
         for block in blocks:
             pending.append(self._pool.apply_async(_sort_block, (mapper, block, source)))
             if len(pending) >= self._window:
-                yield pending.popleft().get()
+                yield self._result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield self._result(pending.popleft())
+
+    def _result(self, pending: Any) -> SortedBlock:
+        """A block's result. The pool replaces a worker that dies, but not the block it held: a
+        worker gone while waiting ends the wait with WorkerLost."""
+        while not pending.ready():
+            pending.wait(LOST_CHECK_SECONDS)
+            alive = {child.pid for child in multiprocessing.active_children()}
+            if not pending.ready() and not self._workers <= alive:
+                raise WorkerLost("a worker process ended before finishing its part of the file (killed, most "
+                                 "often by the system when memory ran out); every batch stored before is kept. "
+                                 "Import the file again (what is stored is recognised), with --workers 1 or 0 to "
+                                 "use less memory")
+        result: SortedBlock = pending.get()
+        return result
 
     def close(self) -> None:
         """End the workers. Every block wanted has been taken by then; one still in flight (of a

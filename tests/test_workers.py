@@ -178,3 +178,43 @@ def test_the_fork_server_loads_what_every_worker_would_load_and_freezes_it() -> 
              "gc.get_freeze_count() > 10000)")
     shown = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True).stdout.split()
     assert shown == ["True", "1", "True"]
+
+
+def test_a_worker_killed_mid_file_fails_that_file_and_the_run_goes_on(tmp_path: Path, pools: list[int],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker the system kills (out of memory) takes its block with it: the import used to wait
+    for it for ever. Now that file fails with a message saying what to do, what was stored is
+    kept, and the next file is imported by a new pool."""
+    import multiprocessing
+    import os
+    import signal
+
+    from plaint.collectors.imports import readers
+
+    monkeypatch.setattr(readers, "SPAN_BYTES", 4096)  # a hundred blocks: many still in flight after the kill
+    first = mixed_file(tmp_path / "first.ndjson")
+    second = tmp_path / "second.ndjson"
+    second.write_text("".join(json.dumps(record(20_000 + n, COMPLAINTS[n % 3].format(n=n * 7919)),
+                                         ensure_ascii=False) + "\n" for n in range(50)), encoding="utf-8")
+
+    class KillingProgress:
+        killed = False
+
+        def query_started(self, *args: object) -> None:
+            pass
+
+        def post_seen(self, platform: str, count: int = 1) -> None:
+            if not self.killed:
+                self.killed = True
+                os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)  # type: ignore[arg-type]
+
+    store = Store(Database(f"sqlite:///{tmp_path / 'both.db'}"))
+    summary = Pipeline(default_config(), store, progress=KillingProgress(), workers=2).run(
+        import_sources([first, second]), command="import")
+    assert pools == [2, 2]
+    lost = summary.platforms[str(first)]
+    assert lost.status == "failed" and "worker process ended" in lost.detail and "--workers" in lost.detail
+    assert summary.platforms[str(second)].status == "ok"
+    with sqlite3.connect(tmp_path / "both.db") as raw:
+        assert raw.execute("select count(*) from posts where native_id like 't3_2____'").fetchone()[0] == 50
+        assert raw.execute("select count(*) from posts where native_id not like 't3_2____'").fetchone()[0] > 0
